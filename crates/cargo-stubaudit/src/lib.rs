@@ -1,0 +1,1 @@
+//! cargo stubaudit (work in progress).

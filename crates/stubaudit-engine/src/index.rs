@@ -1,0 +1,289 @@
+//! Stage `index`: the compact per-file summary that every later stage works
+//! from. It holds names, paths as written, line spans, call sites and test
+//! context; the `syn` tree it came from is dropped right after extraction
+//! (see `extract`), which keeps memory at a fraction of the source size.
+
+mod body;
+mod extract;
+mod types;
+
+pub use extract::{extract, FileContext};
+
+use std::path::PathBuf;
+
+/// A path as written in the source, one string per segment.
+pub type PathSegments = Vec<String>;
+
+/// Lines `start..=end`, 1-based.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct LineSpan {
+    /// First line.
+    pub start: u32,
+    /// Last line.
+    pub end: u32,
+}
+
+/// A position in a file, 1-based line and column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Position {
+    /// Line.
+    pub line: u32,
+    /// Column, 1-based, in characters.
+    pub column: u32,
+}
+
+/// What a type expression means for method resolution.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TypeRef {
+    /// A named type (`Box`, `Arc`, `&` and the like already peeled off).
+    Path(PathSegments),
+    /// A seam: `dyn A + B`, `impl A`, or a generic parameter bounded by these traits.
+    Bounds(Vec<PathSegments>),
+    /// Anything else: tuples, arrays, fn pointers, `_`.
+    Unknown,
+}
+
+/// What a method call is made on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Receiver {
+    /// `self`.
+    SelfValue,
+    /// `self.field`.
+    SelfField(String),
+    /// A local binding or parameter.
+    Var(String),
+    /// Anything the index cannot name (a chained call, an index expression).
+    Unknown,
+}
+
+/// A call or use inside a fn body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CallKind {
+    /// `a::b::f(…)`, `Type::method(…)`, `Self::helper(…)`.
+    Path(PathSegments),
+    /// `receiver.method(…)`.
+    Method {
+        /// What it is called on.
+        receiver: Receiver,
+        /// The method name.
+        name: String,
+    },
+    /// `Type { … }` or a bare `Type` used as a value (a unit struct).
+    Construct(PathSegments),
+}
+
+/// One call site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Call {
+    /// What is called.
+    pub kind: CallKind,
+    /// Where the callee's name is written.
+    pub at: Position,
+    /// Length of the callee's name, for underlining.
+    pub len: u32,
+}
+
+/// How a fn body ends up, as far as a stub is concerned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Body {
+    /// An ordinary body.
+    Code,
+    /// No body (a required trait method).
+    Absent,
+    /// Only `todo!()`, `unimplemented!()`, `panic!()` or `unreachable!()`.
+    Phantom {
+        /// The macro's name.
+        macro_name: String,
+        /// Where it is.
+        at: Position,
+    },
+}
+
+/// Who owns a fn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Owner {
+    /// A free fn.
+    Module,
+    /// A method of `impls[index]`.
+    Impl(usize),
+    /// A method of `traits[index]` (a default method or a required one).
+    Trait(usize),
+}
+
+/// A fn, method or trait method.
+#[derive(Debug, Clone)]
+pub struct FnItem {
+    /// Its name.
+    pub name: String,
+    /// The module it is in, crate name first.
+    pub module: PathSegments,
+    /// Who owns it.
+    pub owner: Owner,
+    /// The lines from its first attribute-free line to its closing brace.
+    pub span: LineSpan,
+    /// Where its name is written.
+    pub name_at: Position,
+    /// Test code (`cfg(test)`, a test target, a `#[test]` fn).
+    pub in_test: bool,
+    /// A `#[test]`-like fn.
+    pub is_test: bool,
+    /// How its body reads.
+    pub body: Body,
+    /// Parameters with their types (`self` is not listed).
+    pub params: Vec<(String, TypeRef)>,
+    /// `let` bindings whose type is known (annotated or constructed).
+    pub lets: Vec<(String, TypeRef)>,
+    /// Call sites, in source order.
+    pub calls: Vec<Call>,
+}
+
+/// A trait definition.
+#[derive(Debug, Clone)]
+pub struct TraitItem {
+    /// Its name.
+    pub name: String,
+    /// The module it is in.
+    pub module: PathSegments,
+    /// Where its name is written.
+    pub name_at: Position,
+    /// Test code.
+    pub in_test: bool,
+    /// Carries `#[automock]` (also under `cfg_attr`).
+    pub automock: bool,
+    /// Marked `#[stubaudit::boundary]`.
+    pub boundary: bool,
+    /// Its methods, as indexes into [`FileIndex::fns`].
+    pub methods: Vec<usize>,
+}
+
+/// An `impl` block.
+#[derive(Debug, Clone)]
+pub struct ImplItem {
+    /// The module it is in.
+    pub module: PathSegments,
+    /// The type it is for.
+    pub self_ty: TypeRef,
+    /// The trait it implements, as written.
+    pub trait_path: Option<PathSegments>,
+    /// Where the block starts.
+    pub at: Position,
+    /// Test code.
+    pub in_test: bool,
+    /// Carries `#[automock]`.
+    pub automock: bool,
+    /// Its methods, as indexes into [`FileIndex::fns`].
+    pub methods: Vec<usize>,
+}
+
+/// A struct or enum, with its fields' types.
+#[derive(Debug, Clone)]
+pub struct TypeItem {
+    /// Its name.
+    pub name: String,
+    /// The module it is in.
+    pub module: PathSegments,
+    /// Where its name is written.
+    pub name_at: Position,
+    /// Test code.
+    pub in_test: bool,
+    /// Named fields and their types; tuple fields are named `0`, `1`, ….
+    pub fields: Vec<(String, TypeRef)>,
+    /// Marked `#[faux::create]`.
+    pub faux: bool,
+}
+
+/// A `mock! { … }` block.
+#[derive(Debug, Clone)]
+pub struct MockMacro {
+    /// The mock's base name (the type is `Mock` + name).
+    pub name: String,
+    /// The module it is in.
+    pub module: PathSegments,
+    /// Where the name is written.
+    pub at: Position,
+    /// Test code.
+    pub in_test: bool,
+    /// The traits it implements, as written.
+    pub traits: Vec<PathSegments>,
+}
+
+/// A `use` binding: `alias` names `target` in `module`.
+#[derive(Debug, Clone)]
+pub struct UseItem {
+    /// The module the `use` is in.
+    pub module: PathSegments,
+    /// The name it binds, `*` for a glob.
+    pub alias: String,
+    /// The path it names.
+    pub target: PathSegments,
+    /// Carries mockall_double's `#[double]`.
+    pub double: bool,
+}
+
+/// A module declared with `mod name;` (its file is found by `files`).
+#[derive(Debug, Clone)]
+pub struct ModDecl {
+    /// The module's name.
+    pub name: String,
+    /// The module path of the new module.
+    pub module: PathSegments,
+    /// The value of a `#[path = "…"]` attribute.
+    pub path_attr: Option<String>,
+    /// Inline modules between the file's module and this declaration.
+    pub inline_parents: Vec<String>,
+    /// Declared under `cfg(test)` (or inside test code).
+    pub in_test: bool,
+    /// Where it is declared.
+    pub line: u32,
+}
+
+/// An item a `mod` defines (module, type, trait, fn, const): used to resolve paths.
+#[derive(Debug, Clone)]
+pub struct Defined {
+    /// The module it is in.
+    pub module: PathSegments,
+    /// Its name.
+    pub name: String,
+}
+
+/// Everything later stages need from one file.
+#[derive(Debug, Clone, Default)]
+pub struct FileIndex {
+    /// The file.
+    pub path: PathBuf,
+    /// The file's module path, crate name first.
+    pub module: PathSegments,
+    /// Sorted lines holding code.
+    pub code_lines: Vec<u32>,
+    /// Number of lines.
+    pub line_count: u32,
+    /// Fns, methods and trait methods.
+    pub fns: Vec<FnItem>,
+    /// Traits.
+    pub traits: Vec<TraitItem>,
+    /// Impl blocks.
+    pub impls: Vec<ImplItem>,
+    /// Structs and enums.
+    pub types: Vec<TypeItem>,
+    /// `mock!` blocks.
+    pub mocks: Vec<MockMacro>,
+    /// Modules carrying `#[automock]`, as module paths.
+    pub automock_mods: Vec<PathSegments>,
+    /// `use` bindings.
+    pub uses: Vec<UseItem>,
+    /// `mod name;` declarations.
+    pub mod_decls: Vec<ModDecl>,
+    /// Names each module defines.
+    pub defined: Vec<Defined>,
+    /// Notes about macros and items the index could not read.
+    pub notes: Vec<(u32, String)>,
+}
+
+impl FileIndex {
+    /// Number of code lines within `span`.
+    pub fn code_lines_in(&self, span: LineSpan) -> u32 {
+        let start = self.code_lines.partition_point(|&line| line < span.start);
+        let end = self.code_lines.partition_point(|&line| line <= span.end);
+        (end - start) as u32
+    }
+}

@@ -1,0 +1,239 @@
+//! Reading fn bodies: call sites with their receivers, `let` bindings whose
+//! type can be told from the source, and whether the body is only
+//! `todo!()`. Macro arguments that parse as expressions (`assert_eq!(…)`,
+//! `format!(…)`) are read too, since calls hide in them.
+
+use super::types::{segments, type_ref, GenericScope};
+use super::{Body, Call, CallKind, Position, Receiver, TypeRef};
+use proc_macro2::Span;
+use syn::punctuated::Punctuated;
+use syn::visit::Visit;
+
+/// What one body yields.
+#[derive(Debug, Default)]
+pub struct BodyFacts {
+    /// Call sites in source order.
+    pub calls: Vec<Call>,
+    /// Typed `let` bindings.
+    pub lets: Vec<(String, TypeRef)>,
+}
+
+/// Reads `block`.
+pub fn read_block(block: &syn::Block, scope: &GenericScope) -> BodyFacts {
+    let mut visitor = BodyVisitor {
+        facts: BodyFacts::default(),
+        scope,
+    };
+    visitor.visit_block(block);
+    visitor.facts
+}
+
+/// `Phantom` when `block` holds nothing but a `todo!()`-like macro.
+pub fn body_kind(block: &syn::Block) -> Body {
+    let meaningful: Vec<&syn::Stmt> = block
+        .stmts
+        .iter()
+        .filter(|stmt| !is_discard(stmt))
+        .collect();
+    let [stmt] = meaningful.as_slice() else {
+        return Body::Code;
+    };
+    let mac = match stmt {
+        syn::Stmt::Macro(stmt_macro) => &stmt_macro.mac,
+        syn::Stmt::Expr(syn::Expr::Macro(expr_macro), _) => &expr_macro.mac,
+        _ => return Body::Code,
+    };
+    let Some(name) = mac.path.segments.last().map(|s| s.ident.to_string()) else {
+        return Body::Code;
+    };
+    if matches!(name.as_str(), "todo" | "unimplemented" | "panic" | "unreachable") {
+        Body::Phantom {
+            at: position(mac.path.segments[0].ident.span()),
+            macro_name: name,
+        }
+    } else {
+        Body::Code
+    }
+}
+
+/// `let _ = x;` silences unused parameters in stubs; it is no logic.
+fn is_discard(stmt: &syn::Stmt) -> bool {
+    matches!(stmt, syn::Stmt::Local(local) if matches!(local.pat, syn::Pat::Wild(_)))
+}
+
+/// The 1-based position where `span` starts.
+pub fn position(span: Span) -> Position {
+    let start = span.start();
+    Position {
+        line: start.line as u32,
+        column: start.column as u32 + 1,
+    }
+}
+
+struct BodyVisitor<'a> {
+    facts: BodyFacts,
+    scope: &'a GenericScope,
+}
+
+impl BodyVisitor<'_> {
+    fn push(&mut self, kind: CallKind, span: Span, len: usize) {
+        self.facts.calls.push(Call {
+            kind,
+            at: position(span),
+            len: len as u32,
+        });
+    }
+
+    fn macro_arguments(&mut self, mac: &syn::Macro) {
+        let parser = Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated;
+        if let Ok(arguments) = mac.parse_body_with(parser) {
+            for argument in &arguments {
+                self.visit_expr(argument);
+            }
+        } else if let Ok(block) = mac.parse_body_with(syn::Block::parse_within) {
+            for stmt in &block {
+                self.visit_stmt(stmt);
+            }
+        }
+    }
+}
+
+impl<'ast> Visit<'ast> for BodyVisitor<'_> {
+    fn visit_item(&mut self, _item: &'ast syn::Item) {
+        // Items nested in a body are indexed on their own, not as calls.
+    }
+
+    fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
+        if let syn::Expr::Path(func) = &*call.func {
+            if let Some(last) = func.path.segments.last() {
+                let name = last.ident.to_string();
+                self.push(CallKind::Path(segments(&func.path)), last.ident.span(), name.len());
+            }
+        } else {
+            self.visit_expr(&call.func);
+        }
+        for argument in &call.args {
+            self.visit_expr(argument);
+        }
+    }
+
+    fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
+        let name = call.method.to_string();
+        let len = name.len();
+        self.push(
+            CallKind::Method {
+                receiver: receiver(&call.receiver),
+                name,
+            },
+            call.method.span(),
+            len,
+        );
+        syn::visit::visit_expr_method_call(self, call);
+    }
+
+    fn visit_expr_struct(&mut self, expr: &'ast syn::ExprStruct) {
+        if let Some(last) = expr.path.segments.last() {
+            let len = last.ident.to_string().len();
+            self.push(CallKind::Construct(segments(&expr.path)), last.ident.span(), len);
+        }
+        syn::visit::visit_expr_struct(self, expr);
+    }
+
+    fn visit_expr_path(&mut self, expr: &'ast syn::ExprPath) {
+        // A bare `Fake` is a unit struct being built.
+        if let Some(ident) = expr.path.get_ident() {
+            let name = ident.to_string();
+            if is_type_like(&name) && !matches!(name.as_str(), "None" | "Some" | "Ok" | "Err") {
+                self.push(CallKind::Construct(vec![name.clone()]), ident.span(), name.len());
+            }
+        }
+    }
+
+    fn visit_local(&mut self, local: &'ast syn::Local) {
+        if let Some((name, annotated)) = binding(&local.pat, self.scope) {
+            let ty = match annotated {
+                Some(ty) => Some(ty),
+                None => local.init.as_ref().and_then(|init| constructed_type(&init.expr)),
+            };
+            if let Some(ty) = ty {
+                self.facts.lets.push((name, ty));
+            }
+        }
+        syn::visit::visit_local(self, local);
+    }
+
+    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        self.macro_arguments(mac);
+    }
+}
+
+/// A name that reads like a type: `Fake`, not `MAX` or `x`.
+fn is_type_like(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(char::is_uppercase) && chars.any(char::is_lowercase)
+}
+
+/// The name bound by `pat` and its annotated type.
+fn binding(pat: &syn::Pat, scope: &GenericScope) -> Option<(String, Option<TypeRef>)> {
+    match pat {
+        syn::Pat::Ident(ident) => Some((ident.ident.to_string(), None)),
+        syn::Pat::Type(typed) => {
+            let (name, _) = binding(&typed.pat, scope)?;
+            Some((name, Some(type_ref(&typed.ty, scope))))
+        }
+        _ => None,
+    }
+}
+
+/// The type an initialiser evidently builds: `Type::new(…)`, `Type { … }`,
+/// `Type::default()`, also behind `?`, `.unwrap()` or a builder chain.
+fn constructed_type(expr: &syn::Expr) -> Option<TypeRef> {
+    match expr {
+        syn::Expr::Try(expr_try) => constructed_type(&expr_try.expr),
+        syn::Expr::Paren(paren) => constructed_type(&paren.expr),
+        syn::Expr::Reference(reference) => constructed_type(&reference.expr),
+        syn::Expr::MethodCall(call) => constructed_type(&call.receiver),
+        syn::Expr::Struct(expr_struct) => Some(TypeRef::Path(segments(&expr_struct.path))),
+        syn::Expr::Call(call) => {
+            let syn::Expr::Path(func) = &*call.func else {
+                return None;
+            };
+            let all = segments(&func.path);
+            let (_, type_path) = all.split_last()?;
+            let type_name = type_path.last()?;
+            if is_type_like(type_name) || type_name == "Self" {
+                Some(TypeRef::Path(type_path.to_vec()))
+            } else {
+                None
+            }
+        }
+        syn::Expr::Path(path) => {
+            let ident = path.path.get_ident()?.to_string();
+            is_type_like(&ident).then(|| TypeRef::Path(vec![ident]))
+        }
+        _ => None,
+    }
+}
+
+/// What a method call's receiver names.
+fn receiver(expr: &syn::Expr) -> Receiver {
+    match expr {
+        syn::Expr::Paren(paren) => receiver(&paren.expr),
+        syn::Expr::Reference(reference) => receiver(&reference.expr),
+        syn::Expr::Path(path) => match path.path.get_ident() {
+            Some(ident) if ident == "self" => Receiver::SelfValue,
+            Some(ident) => Receiver::Var(ident.to_string()),
+            None => Receiver::Unknown,
+        },
+        syn::Expr::Field(field) => match (&*field.base, &field.member) {
+            (syn::Expr::Path(base), syn::Member::Named(name)) if base.path.is_ident("self") => {
+                Receiver::SelfField(name.to_string())
+            }
+            (syn::Expr::Path(base), syn::Member::Unnamed(index)) if base.path.is_ident("self") => {
+                Receiver::SelfField(index.index.to_string())
+            }
+            _ => Receiver::Unknown,
+        },
+        _ => Receiver::Unknown,
+    }
+}

@@ -1,0 +1,539 @@
+//! Walking one file's items into a [`FileIndex`]: modules (inline and
+//! declared), traits, impls, fns, types, `use` trees, `mock!` blocks and
+//! the attributes that matter (`cfg(test)`, `#[test]`, `automock`,
+//! `#[double]`, `#[stubaudit::boundary]`). Items inside macro bodies are
+//! read when the body parses as items, so a `mod` declared in a macro still
+//! counts.
+
+use super::body::{body_kind, position, read_block};
+use super::types::{segments, type_ref, GenericScope};
+use super::{
+    Body, Defined, FileIndex, FnItem, ImplItem, LineSpan, MockMacro, ModDecl, Owner, PathSegments,
+    TraitItem, TypeItem, TypeRef, UseItem,
+};
+use proc_macro2::{TokenStream, TokenTree};
+use std::path::Path;
+use syn::spanned::Spanned;
+
+/// What the caller knows about a file before reading it.
+#[derive(Debug, Clone)]
+pub struct FileContext<'a> {
+    /// The file.
+    pub path: &'a Path,
+    /// Its module path, crate name first.
+    pub module: PathSegments,
+    /// Whether the whole file is test code.
+    pub in_test: bool,
+}
+
+/// Extracts the index of one parsed file.
+pub fn extract(context: &FileContext<'_>, file: &syn::File, code_lines: Vec<u32>, line_count: u32) -> FileIndex {
+    let mut extractor = Extractor {
+        index: FileIndex {
+            path: context.path.to_path_buf(),
+            module: context.module.clone(),
+            code_lines,
+            line_count,
+            ..FileIndex::default()
+        },
+    };
+    let in_test = context.in_test || has_cfg_test(&file.attrs);
+    extractor.items(&file.items, &context.module, in_test, &[], &GenericScope::default());
+    extractor.index
+}
+
+struct Extractor {
+    index: FileIndex,
+}
+
+impl Extractor {
+    fn items(
+        &mut self,
+        items: &[syn::Item],
+        module: &PathSegments,
+        in_test: bool,
+        inline_parents: &[String],
+        scope: &GenericScope,
+    ) {
+        for item in items {
+            self.item(item, module, in_test, inline_parents, scope);
+        }
+    }
+
+    fn define(&mut self, module: &PathSegments, name: String) {
+        self.index.defined.push(Defined {
+            module: module.clone(),
+            name,
+        });
+    }
+
+    fn item(
+        &mut self,
+        item: &syn::Item,
+        module: &PathSegments,
+        in_test: bool,
+        inline_parents: &[String],
+        scope: &GenericScope,
+    ) {
+        match item {
+            syn::Item::Mod(item_mod) => {
+                let name = item_mod.ident.to_string();
+                let child_test = in_test || has_cfg_test(&item_mod.attrs);
+                let mut child = module.clone();
+                child.push(name.clone());
+                self.define(module, name.clone());
+                if has_attr(&item_mod.attrs, "automock") {
+                    self.index.automock_mods.push(child.clone());
+                }
+                match &item_mod.content {
+                    Some((_, items)) => {
+                        let mut parents = inline_parents.to_vec();
+                        parents.push(name);
+                        self.items(items, &child, child_test, &parents, scope);
+                    }
+                    None => self.index.mod_decls.push(ModDecl {
+                        name,
+                        module: child,
+                        path_attr: path_attribute(&item_mod.attrs),
+                        inline_parents: inline_parents.to_vec(),
+                        in_test: child_test,
+                        line: position(item_mod.ident.span()).line,
+                    }),
+                }
+            }
+            syn::Item::Trait(item_trait) => self.item_trait(item_trait, module, in_test, scope),
+            syn::Item::Impl(item_impl) => self.item_impl(item_impl, module, in_test, scope),
+            syn::Item::Fn(item_fn) => {
+                let item_test = in_test || has_cfg_test(&item_fn.attrs);
+                self.define(module, item_fn.sig.ident.to_string());
+                let fn_scope = scope.with(&item_fn.sig.generics);
+                let mut fn_item = self.fn_item(
+                    &item_fn.sig,
+                    Some(&item_fn.block),
+                    &item_fn.attrs,
+                    module,
+                    item_test,
+                    Owner::Module,
+                    &fn_scope,
+                );
+                fn_item.span.start = fn_item.span.start.min(start_line(&item_fn.vis, &item_fn.sig));
+                self.index.fns.push(fn_item);
+            }
+            syn::Item::Struct(item_struct) => {
+                let item_scope = scope.with(&item_struct.generics);
+                let fields = fields(&item_struct.fields, &item_scope);
+                self.type_item(&item_struct.ident, &item_struct.attrs, module, in_test, fields);
+            }
+            syn::Item::Enum(item_enum) => {
+                self.type_item(&item_enum.ident, &item_enum.attrs, module, in_test, Vec::new());
+            }
+            syn::Item::Union(item_union) => {
+                self.type_item(&item_union.ident, &item_union.attrs, module, in_test, Vec::new());
+            }
+            syn::Item::Type(item_type) => self.define(module, item_type.ident.to_string()),
+            syn::Item::Const(item_const) => self.define(module, item_const.ident.to_string()),
+            syn::Item::Static(item_static) => self.define(module, item_static.ident.to_string()),
+            syn::Item::Use(item_use) => {
+                let double = has_attr(&item_use.attrs, "double");
+                let mut prefix = Vec::new();
+                if item_use.leading_colon.is_some() {
+                    prefix.push("::".to_string());
+                }
+                self.use_tree(&item_use.tree, &mut prefix, module, double);
+            }
+            syn::Item::Macro(item_macro) => self.item_macro(item_macro, module, in_test, inline_parents, scope),
+            _ => {}
+        }
+    }
+
+    fn type_item(
+        &mut self,
+        ident: &syn::Ident,
+        attrs: &[syn::Attribute],
+        module: &PathSegments,
+        in_test: bool,
+        fields: Vec<(String, TypeRef)>,
+    ) {
+        self.define(module, ident.to_string());
+        self.index.types.push(TypeItem {
+            name: ident.to_string(),
+            module: module.clone(),
+            name_at: position(ident.span()),
+            in_test: in_test || has_cfg_test(attrs),
+            fields,
+            faux: attrs.iter().any(|attr| attr_text(attr).contains("faux")),
+        });
+    }
+
+    fn item_trait(&mut self, item_trait: &syn::ItemTrait, module: &PathSegments, in_test: bool, scope: &GenericScope) {
+        let in_test = in_test || has_cfg_test(&item_trait.attrs);
+        let name = item_trait.ident.to_string();
+        self.define(module, name.clone());
+        let trait_index = self.index.traits.len();
+        let trait_scope = scope.with(&item_trait.generics);
+        let mut methods = Vec::new();
+        for trait_item in &item_trait.items {
+            let syn::TraitItem::Fn(method) = trait_item else {
+                continue;
+            };
+            let method_scope = trait_scope.with(&method.sig.generics);
+            let fn_item = self.fn_item(
+                &method.sig,
+                method.default.as_ref(),
+                &method.attrs,
+                module,
+                in_test,
+                Owner::Trait(trait_index),
+                &method_scope,
+            );
+            methods.push(self.index.fns.len());
+            self.index.fns.push(fn_item);
+        }
+        self.index.traits.push(TraitItem {
+            name,
+            module: module.clone(),
+            name_at: position(item_trait.ident.span()),
+            in_test,
+            automock: has_attr(&item_trait.attrs, "automock"),
+            boundary: has_attr(&item_trait.attrs, "boundary"),
+            methods,
+        });
+    }
+
+    fn item_impl(&mut self, item_impl: &syn::ItemImpl, module: &PathSegments, in_test: bool, scope: &GenericScope) {
+        let in_test = in_test || has_cfg_test(&item_impl.attrs);
+        let impl_index = self.index.impls.len();
+        let impl_scope = scope.with(&item_impl.generics);
+        let mut methods = Vec::new();
+        for impl_item in &item_impl.items {
+            let syn::ImplItem::Fn(method) = impl_item else {
+                continue;
+            };
+            let method_scope = impl_scope.with(&method.sig.generics);
+            let mut fn_item = self.fn_item(
+                &method.sig,
+                Some(&method.block),
+                &method.attrs,
+                module,
+                in_test || has_cfg_test(&method.attrs),
+                Owner::Impl(impl_index),
+                &method_scope,
+            );
+            fn_item.span.start = fn_item.span.start.min(start_line(&method.vis, &method.sig));
+            methods.push(self.index.fns.len());
+            self.index.fns.push(fn_item);
+        }
+        self.index.impls.push(ImplItem {
+            module: module.clone(),
+            // Generic params of the impl are not bounds here: `impl<T> X<T>` is `X`.
+            self_ty: type_ref(&item_impl.self_ty, &GenericScope::default()),
+            trait_path: item_impl.trait_.as_ref().map(|(_, path, _)| segments(path)),
+            at: position(item_impl.impl_token.span),
+            in_test,
+            automock: has_attr(&item_impl.attrs, "automock")
+                || item_impl.attrs.iter().any(|attr| attr_text(attr).contains("faux")),
+            methods,
+        });
+    }
+
+    #[allow(clippy::too_many_arguments)] // one call per item kind; a struct would only rename them
+    fn fn_item(
+        &mut self,
+        sig: &syn::Signature,
+        block: Option<&syn::Block>,
+        attrs: &[syn::Attribute],
+        module: &PathSegments,
+        in_test: bool,
+        owner: Owner,
+        scope: &GenericScope,
+    ) -> FnItem {
+        let is_test = attrs.iter().any(is_test_attribute);
+        let params = sig
+            .inputs
+            .iter()
+            .filter_map(|input| match input {
+                syn::FnArg::Typed(typed) => match &*typed.pat {
+                    syn::Pat::Ident(ident) => Some((ident.ident.to_string(), type_ref(&typed.ty, scope))),
+                    _ => None,
+                },
+                syn::FnArg::Receiver(_) => None,
+            })
+            .collect();
+        let (body, facts, end) = match block {
+            Some(block) => (
+                body_kind(block),
+                read_block(block, scope),
+                block.brace_token.span.close().end().line as u32,
+            ),
+            None => (Body::Absent, Default::default(), sig.span().end().line as u32),
+        };
+        let start = sig.span().start().line as u32;
+        FnItem {
+            name: sig.ident.to_string(),
+            module: module.clone(),
+            owner,
+            span: LineSpan { start, end: end.max(start) },
+            name_at: position(sig.ident.span()),
+            in_test: in_test || is_test,
+            is_test,
+            body,
+            params,
+            lets: facts.lets,
+            calls: facts.calls,
+        }
+    }
+
+    fn use_tree(&mut self, tree: &syn::UseTree, prefix: &mut PathSegments, module: &PathSegments, double: bool) {
+        match tree {
+            syn::UseTree::Path(path) => {
+                prefix.push(path.ident.to_string());
+                self.use_tree(&path.tree, prefix, module, double);
+                prefix.pop();
+            }
+            syn::UseTree::Name(name) => {
+                let ident = name.ident.to_string();
+                if ident == "self" {
+                    if let Some(last) = prefix.last().cloned() {
+                        self.push_use(module, last, prefix.clone(), double);
+                    }
+                } else {
+                    let mut target = prefix.clone();
+                    target.push(ident.clone());
+                    self.push_use(module, ident, target, double);
+                }
+            }
+            syn::UseTree::Rename(rename) => {
+                let mut target = prefix.clone();
+                if rename.ident != "self" {
+                    target.push(rename.ident.to_string());
+                }
+                self.push_use(module, rename.rename.to_string(), target, double);
+            }
+            syn::UseTree::Glob(_) => self.push_use(module, "*".to_string(), prefix.clone(), double),
+            syn::UseTree::Group(group) => {
+                for tree in &group.items {
+                    self.use_tree(tree, prefix, module, double);
+                }
+            }
+        }
+    }
+
+    fn push_use(&mut self, module: &PathSegments, alias: String, target: PathSegments, double: bool) {
+        self.index.uses.push(UseItem {
+            module: module.clone(),
+            alias,
+            target,
+            double,
+        });
+    }
+
+    fn item_macro(
+        &mut self,
+        item_macro: &syn::ItemMacro,
+        module: &PathSegments,
+        in_test: bool,
+        inline_parents: &[String],
+        scope: &GenericScope,
+    ) {
+        let name = item_macro.mac.path.segments.last().map(|segment| segment.ident.to_string());
+        let line = position(item_macro.mac.path.span()).line;
+        match name.as_deref() {
+            Some("mock") => {
+                let in_test = in_test || has_cfg_test(&item_macro.attrs);
+                match mock_macro(&item_macro.mac.tokens, module, in_test) {
+                    Some(mock) => self.index.mocks.push(mock),
+                    None => self.index.notes.push((line, "could not read this `mock!` block".to_string())),
+                }
+            }
+            Some("macro_rules") | None => {}
+            Some(other) => {
+                // Many item macros (`cfg_if!`, `mod_use!`) wrap plain items.
+                match syn::parse2::<MacroItems>(item_macro.mac.tokens.clone()) {
+                    Ok(MacroItems(items)) => self.items(&items, module, in_test, inline_parents, scope),
+                    Err(_) => self.index.notes.push((
+                        line,
+                        format!("items generated by `{other}!` are not audited"),
+                    )),
+                }
+            }
+        }
+    }
+}
+
+/// Items written directly inside a macro invocation.
+struct MacroItems(Vec<syn::Item>);
+
+impl syn::parse::Parse for MacroItems {
+    fn parse(input: syn::parse::ParseStream<'_>) -> syn::Result<Self> {
+        let mut items = Vec::new();
+        while !input.is_empty() {
+            items.push(input.parse()?);
+        }
+        Ok(MacroItems(items))
+    }
+}
+
+/// Reads `mock! { pub Name { … } impl Trait for Name { … } … }`.
+fn mock_macro(tokens: &TokenStream, module: &PathSegments, in_test: bool) -> Option<MockMacro> {
+    let trees: Vec<TokenTree> = tokens.clone().into_iter().collect();
+    let mut index = 0;
+    let mut name = None;
+    while index < trees.len() {
+        match &trees[index] {
+            TokenTree::Punct(punct) if punct.as_char() == '#' => index += 2,
+            TokenTree::Ident(ident) if ident == "pub" => {
+                index += 1;
+                if matches!(trees.get(index), Some(TokenTree::Group(group)) if group.delimiter() == proc_macro2::Delimiter::Parenthesis) {
+                    index += 1;
+                }
+            }
+            TokenTree::Ident(ident) => {
+                name = Some((ident.to_string(), position(ident.span())));
+                break;
+            }
+            _ => index += 1,
+        }
+    }
+    let (name, at) = name?;
+    let mut traits = Vec::new();
+    while index < trees.len() {
+        if matches!(&trees[index], TokenTree::Ident(ident) if ident == "impl") {
+            let mut depth = 0i32;
+            let mut path_tokens = TokenStream::new();
+            index += 1;
+            while index < trees.len() {
+                match &trees[index] {
+                    TokenTree::Ident(ident) if ident == "for" && depth == 0 => break,
+                    TokenTree::Punct(punct) if punct.as_char() == '<' => {
+                        depth += 1;
+                        if depth > 1 || !path_tokens.is_empty() {
+                            path_tokens.extend([trees[index].clone()]);
+                        }
+                    }
+                    TokenTree::Punct(punct) if punct.as_char() == '>' => {
+                        if depth > 1 || !path_tokens.is_empty() {
+                            path_tokens.extend([trees[index].clone()]);
+                        }
+                        depth -= 1;
+                    }
+                    tree if depth == 0 || !path_tokens.is_empty() => path_tokens.extend([tree.clone()]),
+                    _ => {}
+                }
+                index += 1;
+            }
+            if let Ok(path) = syn::parse2::<syn::Path>(path_tokens) {
+                traits.push(segments(&path));
+            }
+        }
+        index += 1;
+    }
+    Some(MockMacro {
+        name,
+        module: module.clone(),
+        at,
+        in_test,
+        traits,
+    })
+}
+
+fn fields(fields: &syn::Fields, scope: &GenericScope) -> Vec<(String, TypeRef)> {
+    fields
+        .iter()
+        .enumerate()
+        .map(|(index, field)| {
+            let name = field
+                .ident
+                .as_ref()
+                .map_or_else(|| index.to_string(), ToString::to_string);
+            (name, type_ref(&field.ty, scope))
+        })
+        .collect()
+}
+
+/// The first line of a fn including its visibility.
+fn start_line(vis: &syn::Visibility, sig: &syn::Signature) -> u32 {
+    let vis_line = match vis {
+        syn::Visibility::Inherited => u32::MAX,
+        other => other.span().start().line as u32,
+    };
+    vis_line.min(sig.span().start().line as u32)
+}
+
+fn attr_text(attr: &syn::Attribute) -> String {
+    quote_tokens(attr.meta.path()) + &attr_tokens(attr)
+}
+
+fn quote_tokens(path: &syn::Path) -> String {
+    segments(path).join("::")
+}
+
+fn attr_tokens(attr: &syn::Attribute) -> String {
+    match &attr.meta {
+        syn::Meta::List(list) => list.tokens.to_string(),
+        syn::Meta::NameValue(name_value) => {
+            let syn::Expr::Lit(lit) = &name_value.value else {
+                return String::new();
+            };
+            match &lit.lit {
+                syn::Lit::Str(text) => text.value(),
+                _ => String::new(),
+            }
+        }
+        syn::Meta::Path(_) => String::new(),
+    }
+}
+
+/// `#[name]`, `#[crate::name]`, or `#[cfg_attr(…, name)]`.
+fn has_attr(attrs: &[syn::Attribute], name: &str) -> bool {
+    attrs.iter().any(|attr| {
+        let path = attr.meta.path();
+        if path.segments.last().is_some_and(|segment| segment.ident == name) {
+            return true;
+        }
+        path.is_ident("cfg_attr")
+            && attr_tokens(attr)
+                .split(|c: char| !c.is_alphanumeric() && c != '_')
+                .any(|word| word == name)
+    })
+}
+
+/// `#[cfg(test)]`, `#[cfg(all(test, …))]`; `not(test)` does not count.
+fn has_cfg_test(attrs: &[syn::Attribute]) -> bool {
+    attrs.iter().any(|attr| {
+        if !attr.path().is_ident("cfg") {
+            return false;
+        }
+        let tokens = attr_tokens(attr).replace(' ', "");
+        let words: Vec<&str> = tokens.split(|c: char| !c.is_alphanumeric() && c != '_').collect();
+        words.contains(&"test") && !tokens.contains("not(test") && !tokens.starts_with("any(")
+    })
+}
+
+/// `#[test]`, `#[tokio::test]`, `#[rstest]`, `#[test_case(…)]` and the like.
+fn is_test_attribute(attr: &syn::Attribute) -> bool {
+    let Some(last) = attr.path().segments.last() else {
+        return false;
+    };
+    matches!(
+        last.ident.to_string().as_str(),
+        "test" | "rstest" | "test_case" | "quickcheck" | "proptest" | "wasm_bindgen_test"
+    )
+}
+
+fn path_attribute(attrs: &[syn::Attribute]) -> Option<String> {
+    attrs.iter().find_map(|attr| {
+        if !attr.path().is_ident("path") {
+            return None;
+        }
+        let syn::Meta::NameValue(name_value) = &attr.meta else {
+            return None;
+        };
+        match &name_value.value {
+            syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(text),
+                ..
+            }) => Some(text.value()),
+            _ => None,
+        }
+    })
+}

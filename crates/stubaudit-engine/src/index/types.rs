@@ -1,0 +1,103 @@
+//! Reading type expressions and generics into [`TypeRef`]s: smart pointers
+//! and references are peeled off, generic parameters become their bounds.
+
+use super::{PathSegments, TypeRef};
+
+/// Generic parameters in scope and their trait bounds.
+#[derive(Debug, Clone, Default)]
+pub struct GenericScope {
+    params: Vec<(String, Vec<PathSegments>)>,
+}
+
+impl GenericScope {
+    /// This scope extended with `generics` (params and where-clause).
+    pub fn with(&self, generics: &syn::Generics) -> GenericScope {
+        let mut scope = self.clone();
+        for param in generics.type_params() {
+            let bounds = trait_bounds(param.bounds.iter());
+            scope.params.push((param.ident.to_string(), bounds));
+        }
+        if let Some(where_clause) = &generics.where_clause {
+            for predicate in &where_clause.predicates {
+                let syn::WherePredicate::Type(predicate) = predicate else {
+                    continue;
+                };
+                let syn::Type::Path(bounded) = &predicate.bounded_ty else {
+                    continue;
+                };
+                let Some(name) = bounded.path.get_ident().map(ToString::to_string) else {
+                    continue;
+                };
+                let bounds = trait_bounds(predicate.bounds.iter());
+                if let Some(entry) = scope.params.iter_mut().rev().find(|(param, _)| *param == name) {
+                    entry.1.extend(bounds);
+                }
+            }
+        }
+        scope
+    }
+
+    fn bounds_of(&self, name: &str) -> Option<&Vec<PathSegments>> {
+        self.params
+            .iter()
+            .rev()
+            .find(|(param, _)| param == name)
+            .map(|(_, bounds)| bounds)
+    }
+}
+
+/// The trait paths among `bounds` (lifetimes dropped).
+pub fn trait_bounds<'a>(bounds: impl Iterator<Item = &'a syn::TypeParamBound>) -> Vec<PathSegments> {
+    bounds
+        .filter_map(|bound| match bound {
+            syn::TypeParamBound::Trait(trait_bound) => Some(segments(&trait_bound.path)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The segment names of `path`, generic arguments dropped.
+pub fn segments(path: &syn::Path) -> PathSegments {
+    path.segments.iter().map(|segment| segment.ident.to_string()).collect()
+}
+
+/// Wrappers that a method call sees through.
+const TRANSPARENT: &[&str] = &["Box", "Arc", "Rc", "Pin"];
+
+/// What `ty` means for method resolution.
+pub fn type_ref(ty: &syn::Type, scope: &GenericScope) -> TypeRef {
+    match ty {
+        syn::Type::Reference(reference) => type_ref(&reference.elem, scope),
+        syn::Type::Paren(paren) => type_ref(&paren.elem, scope),
+        syn::Type::Group(group) => type_ref(&group.elem, scope),
+        syn::Type::TraitObject(object) => TypeRef::Bounds(trait_bounds(object.bounds.iter())),
+        syn::Type::ImplTrait(impl_trait) => TypeRef::Bounds(trait_bounds(impl_trait.bounds.iter())),
+        syn::Type::Path(type_path) if type_path.qself.is_none() => {
+            let path = &type_path.path;
+            if let Some(last) = path.segments.last() {
+                if TRANSPARENT.contains(&last.ident.to_string().as_str()) {
+                    if let Some(inner) = first_type_argument(last) {
+                        return type_ref(inner, scope);
+                    }
+                }
+            }
+            if let Some(ident) = path.get_ident() {
+                if let Some(bounds) = scope.bounds_of(&ident.to_string()) {
+                    return TypeRef::Bounds(bounds.clone());
+                }
+            }
+            TypeRef::Path(segments(path))
+        }
+        _ => TypeRef::Unknown,
+    }
+}
+
+fn first_type_argument(segment: &syn::PathSegment) -> Option<&syn::Type> {
+    let syn::PathArguments::AngleBracketed(arguments) = &segment.arguments else {
+        return None;
+    };
+    arguments.args.iter().find_map(|argument| match argument {
+        syn::GenericArgument::Type(ty) => Some(ty),
+        _ => None,
+    })
+}
