@@ -1,30 +1,38 @@
 //! The database boundary: the [`Database`] trait (statements with typed
 //! [`Value`] parameters, [`Row`] results, transactions), its mockall mock
 //! [`MockDatabase`], a real embedded adapter [`SqliteDatabase`] (feature
-//! `sqlite`, on by default).
+//! `sqlite`, on by default) and [`DbStub`], a strict scripted fake.
 //!
 //! It owns its own small value and row types instead of a driver's, so that
 //! the trait (and every double of it) stays independent of any one driver;
 //! an adapter converts in a few lines.
 
+mod journal;
+mod matcher;
+mod mismatch;
 mod row;
+mod sql;
 #[cfg(feature = "sqlite")]
 mod sqlite;
+mod stub;
 mod value;
 
 use std::fmt;
 use std::sync::Arc;
 
+pub use journal::{RecordedStatement, StatementKind};
+pub use matcher::{sql, StatementMatcher};
 pub use row::Row;
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteDatabase;
+pub use stub::{DbStub, StatementRoute};
 pub use value::{FromValue, Value};
 
 /// The database boundary: run one SQL statement.
 ///
 /// Production code takes a `D: Database` (or a `&dyn Database`) and keeps its
 /// own SQL and row mapping, so that all of it runs under test against a
-/// `SqliteDatabase` or a [`MockDatabase`]. Parameters are
+/// `SqliteDatabase`, a [`DbStub`] or a [`MockDatabase`]. Parameters are
 /// positional (`?1`, `?2`, … or `?`).
 #[mockall::automock]
 pub trait Database {

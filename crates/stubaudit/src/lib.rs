@@ -40,7 +40,10 @@
 pub mod db;
 mod diff;
 pub mod http;
+#[cfg(test)]
+mod test_support;
 mod times;
+mod verdict;
 
 /// Marks a trait as an I/O boundary for `cargo stubaudit` (no run-time
 /// effect); `#[boundary(mock)]` also adds `#[cfg_attr(test, mockall::automock)]`.

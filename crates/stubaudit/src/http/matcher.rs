@@ -11,6 +11,7 @@ use serde_json::Value;
 use super::journal::{parse_query, RecordedRequest};
 use super::{HeaderName, Method};
 use crate::diff::unified_diff;
+use crate::verdict::Check;
 
 /// What a route accepts. Build one with [`get`], [`post`], [`put`],
 /// [`delete`], [`patch`], [`head`] or [`method`], then narrow it:
@@ -53,20 +54,6 @@ enum BodyMatcher {
     Text(String),
     Json(Value),
     JsonSubset(Value),
-}
-
-/// One criterion of a route checked against one request.
-#[derive(Debug, Clone)]
-pub(crate) struct Check {
-    /// `method`, `path`, `query`, `header`, `body`.
-    pub criterion: &'static str,
-    pub ok: bool,
-    /// What the route wants, one line.
-    pub expected: String,
-    /// What the request had, one line; empty when it is the same.
-    pub actual: String,
-    /// A unified diff of expected vs actual body, when the body differs.
-    pub diff: Option<String>,
 }
 
 /// A matcher for `GET path`.

@@ -1,12 +1,11 @@
 //! The message of an unmatched request: the request as received, then the
 //! closest routes ranked, each with a ✓/✗ per criterion and a body diff.
 //!
-//! Plain string building; the diff comes from [`crate::diff`] (`similar`).
+//! Plain string building; the ✓/✗ lines come from [`crate::verdict`].
 
 use super::journal::RecordedRequest;
-use super::matcher::Check;
 use super::stub::RouteState;
-use crate::diff::indent;
+use crate::verdict::{closest_heading, render_checks, Check};
 
 /// How many routes the message shows.
 const CLOSEST: usize = 3;
@@ -45,13 +44,7 @@ pub(super) fn render(request: &RecordedRequest, routes: &[RouteState]) -> String
         .map(|(index, route)| {
             let mut checks = route.matcher.checks(request);
             if !route.times.allows_another(route.calls) {
-                checks.push(Check {
-                    criterion: "calls",
-                    ok: false,
-                    expected: route.times.describe(),
-                    actual: format!("already called {}", crate::times::count(route.calls)),
-                    diff: None,
-                });
+                checks.push(Check::used_up(route.times, route.calls));
             }
             (index, route, checks)
         })
@@ -72,31 +65,10 @@ pub(super) fn render(request: &RecordedRequest, routes: &[RouteState]) -> String
     });
 
     let shown = ranked.len().min(CLOSEST);
-    let heading = if shown == routes.len() {
-        format!("\nclosest routes ({} of {}):\n", shown, routes.len())
-    } else {
-        format!(
-            "\nclosest routes ({} of {}, the rest differ more):\n",
-            shown,
-            routes.len()
-        )
-    };
-    message.push_str(&heading);
+    message.push_str(&closest_heading(shown, routes.len()));
     for (index, route, checks) in ranked.iter().take(CLOSEST) {
         message.push_str(&format!("\n  route {}: {}\n", index + 1, route.describe()));
-        for check in checks {
-            let mark = if check.ok { '✓' } else { '✗' };
-            let mut line = format!("    {mark} {:<7} {}", check.criterion, check.expected);
-            if !check.actual.is_empty() {
-                line.push_str(&format!("; got {}", check.actual));
-            }
-            message.push_str(&line);
-            message.push('\n');
-            if let Some(diff) = &check.diff {
-                message.push_str(&indent(diff, 8));
-                message.push('\n');
-            }
-        }
+        render_checks(checks, &mut message);
     }
     message
 }

@@ -16,6 +16,7 @@ use super::mismatch;
 use super::template::{status, ResponseTemplate};
 use super::{HttpClient, HttpError, Request, Response};
 use crate::times::Times;
+use crate::verdict;
 
 /// A strict scripted fake [`HttpClient`].
 ///
@@ -144,37 +145,19 @@ impl State {
             .iter()
             .enumerate()
             .filter(|(_, route)| !route.times.is_satisfied(route.calls))
-            .map(|(index, route)| format!("  route {}: {}", index + 1, route.describe()))
+            .map(|(index, route)| format!("route {}: {}", index + 1, route.describe()))
             .collect();
-        if unmet.is_empty() && self.unmatched == 0 {
-            return None;
-        }
-        let mut message = String::from("stubaudit: HttpStub was not used as scripted\n");
-        if !unmet.is_empty() {
-            message.push_str("\nroutes not called as expected:\n");
-            message.push_str(&unmet.join("\n"));
-            message.push('\n');
-        }
-        if self.unmatched > 0 {
-            message.push_str(&format!(
-                "\n{} matched no route\n",
-                match self.unmatched {
-                    1 => "1 request".to_owned(),
-                    count => format!("{count} requests"),
-                }
-            ));
-        }
-        message.push_str("\nrequests received:\n");
-        if self.journal.is_empty() {
-            message.push_str("  (none)\n");
-        }
-        for request in &self.journal {
-            let route = request
-                .route
-                .map_or_else(|| "no route".to_owned(), |route| format!("route {route}"));
-            message.push_str(&format!("  {} -> {route}\n", request.summary()));
-        }
-        Some(message)
+        let journal: Vec<String> = self
+            .journal
+            .iter()
+            .map(|request| {
+                let route = request
+                    .route
+                    .map_or_else(|| "no route".to_owned(), |route| format!("route {route}"));
+                format!("{} -> {route}", request.summary())
+            })
+            .collect();
+        verdict::verify_message("HttpStub", &unmet, self.unmatched, &journal)
     }
 }
 
@@ -277,6 +260,7 @@ impl Route {
 mod tests {
     use super::*;
     use crate::http::{get, json, post, text, Method};
+    use crate::test_support::panic_message;
 
     fn request(method: Method, uri: &str, body: &str) -> Request {
         Request::builder()
@@ -289,32 +273,6 @@ mod tests {
 
     fn send(stub: &HttpStub, method: Method, uri: &str, body: &str) -> Result<Response, HttpError> {
         stub.send(request(method, uri, body))
-    }
-
-    /// The panic message of `work`, with source locations masked.
-    fn panic_message(work: impl FnOnce()) -> String {
-        let payload = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work))
-            .expect_err("the stub panics");
-        let message = payload
-            .downcast_ref::<String>()
-            .cloned()
-            .or_else(|| {
-                payload
-                    .downcast_ref::<&str>()
-                    .map(|text| (*text).to_owned())
-            })
-            .unwrap_or_default();
-        let mut masked = String::new();
-        for (index, part) in message.split("(defined at ").enumerate() {
-            if index == 0 {
-                masked.push_str(part);
-            } else {
-                let rest = part.split_once(')').map_or("", |(_, rest)| rest);
-                masked.push_str("(defined at [location])");
-                masked.push_str(rest);
-            }
-        }
-        masked
     }
 
     #[test]
@@ -469,7 +427,7 @@ mod tests {
             "{message}"
         );
         let dropped = panic_message(move || drop(stub));
-        assert!(dropped.contains("1 request matched no route"), "{dropped}");
+        assert!(dropped.contains("1 call matched no route"), "{dropped}");
     }
 
     #[test]
