@@ -9,14 +9,25 @@
 //! `Method`, `StatusCode`, `header`).
 
 mod journal;
+#[cfg(all(test, any(feature = "ureq", feature = "reqwest")))]
+mod loopback;
 mod matcher;
 mod mismatch;
+#[cfg(feature = "reqwest")]
+mod reqwest_client;
 mod stub;
 mod template;
+#[cfg(feature = "ureq")]
+mod ureq_client;
 
 use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 
+/// The `http` crate itself, for what is not re-exported here (its `Error`,
+/// `Extensions`, …).
+pub use ::http as http_crate;
 #[doc(no_inline)]
 pub use ::http::{
     header, request, response, HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri, Version,
@@ -24,8 +35,12 @@ pub use ::http::{
 
 pub use journal::RecordedRequest;
 pub use matcher::{delete, get, head, method, patch, post, put, RequestMatcher};
+#[cfg(feature = "reqwest")]
+pub use reqwest_client::ReqwestClient;
 pub use stub::{HttpStub, Route};
 pub use template::{json, json_value, status, text, ResponseTemplate};
+#[cfg(feature = "ureq")]
+pub use ureq_client::UreqClient;
 
 /// An HTTP request with its body read into memory.
 ///
@@ -74,6 +89,63 @@ impl<T: HttpClient + ?Sized> HttpClient for Box<T> {
 
 impl<T: HttpClient + ?Sized> HttpClient for Arc<T> {
     fn send(&self, request: Request) -> Result<Response, HttpError> {
+        (**self).send(request)
+    }
+}
+
+/// The future an [`AsyncHttpClient`] returns: boxed, so the trait stays
+/// object safe (`&dyn AsyncHttpClient`) and mockall can mock it.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// The async twin of [`HttpClient`]: the same request and response types,
+/// for production code that runs on an async runtime.
+///
+/// `send` returns a boxed future rather than being an `async fn`, so that
+/// `dyn AsyncHttpClient` works and [`MockAsyncHttpClient`] can be generated;
+/// an implementation is `Box::pin(async move { … })`. [`HttpStub`]
+/// implements both traits; its future is ready at once, so any executor
+/// runs it.
+///
+/// ```
+/// use stubaudit::http::{AsyncHttpClient, MockAsyncHttpClient, Request, Response};
+///
+/// let mut http = MockAsyncHttpClient::new();
+/// http.expect_send()
+///     .returning(|_| Box::pin(async { Ok(Response::new(b"pong".to_vec())) }));
+/// let future = http.send(Request::builder().uri("/ping").body(Vec::new())?);
+/// let response = block_on(future).expect("the mock answers");
+/// assert_eq!(response.body(), b"pong");
+/// # fn block_on<F: std::future::Future>(future: F) -> F::Output {
+/// #     let mut future = std::pin::pin!(future);
+/// #     let mut context = std::task::Context::from_waker(std::task::Waker::noop());
+/// #     loop {
+/// #         if let std::task::Poll::Ready(output) = future.as_mut().poll(&mut context) {
+/// #             return output;
+/// #         }
+/// #     }
+/// # }
+/// # Ok::<(), stubaudit::http::http_crate::Error>(())
+/// ```
+#[mockall::automock]
+pub trait AsyncHttpClient {
+    /// Sends `request`; the future resolves to the whole response.
+    fn send(&self, request: Request) -> BoxFuture<'_, Result<Response, HttpError>>;
+}
+
+impl<T: AsyncHttpClient + ?Sized> AsyncHttpClient for &T {
+    fn send(&self, request: Request) -> BoxFuture<'_, Result<Response, HttpError>> {
+        (**self).send(request)
+    }
+}
+
+impl<T: AsyncHttpClient + ?Sized> AsyncHttpClient for Box<T> {
+    fn send(&self, request: Request) -> BoxFuture<'_, Result<Response, HttpError>> {
+        (**self).send(request)
+    }
+}
+
+impl<T: AsyncHttpClient + ?Sized> AsyncHttpClient for Arc<T> {
+    fn send(&self, request: Request) -> BoxFuture<'_, Result<Response, HttpError>> {
         (**self).send(request)
     }
 }

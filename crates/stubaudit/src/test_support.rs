@@ -1,6 +1,8 @@
-//! Helpers for this crate's own unit tests: catching a stub's panic message.
+//! Helpers for this crate's own unit tests: catching a stub's panic
+//! message, and running a future to completion.
 //!
-//! Plain std (`catch_unwind`).
+//! Plain std (`catch_unwind`, `std::task::Wake`), so the tests need no
+//! async runtime.
 
 /// The panic message of `work`, with source locations masked.
 pub(crate) fn panic_message(work: impl FnOnce()) -> String {
@@ -26,4 +28,28 @@ pub(crate) fn panic_message(work: impl FnOnce()) -> String {
         }
     }
     masked
+}
+
+/// Runs `future` on this thread until it completes.
+pub(crate) fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    use std::sync::Arc;
+    use std::task::{Context, Poll, Wake, Waker};
+    use std::thread::{self, Thread};
+
+    struct Unpark(Thread);
+    impl Wake for Unpark {
+        fn wake(self: Arc<Self>) {
+            self.0.unpark();
+        }
+    }
+
+    let waker = Waker::from(Arc::new(Unpark(thread::current())));
+    let mut context = Context::from_waker(&waker);
+    let mut future = std::pin::pin!(future);
+    loop {
+        match future.as_mut().poll(&mut context) {
+            Poll::Ready(output) => return output,
+            Poll::Pending => thread::park(),
+        }
+    }
 }

@@ -14,7 +14,7 @@ use super::journal::RecordedRequest;
 use super::matcher::RequestMatcher;
 use super::mismatch;
 use super::template::{status, ResponseTemplate};
-use super::{HttpClient, HttpError, Request, Response};
+use super::{AsyncHttpClient, BoxFuture, HttpClient, HttpError, Request, Response};
 use crate::times::Times;
 use crate::verdict;
 
@@ -204,6 +204,15 @@ impl HttpClient for HttpStub {
     }
 }
 
+/// Answers at once: the future is ready when returned, and an unmatched
+/// request panics in `send` itself, where the test's backtrace points.
+impl AsyncHttpClient for HttpStub {
+    fn send(&self, request: Request) -> BoxFuture<'_, Result<Response, HttpError>> {
+        let result = HttpClient::send(self, request);
+        Box::pin(std::future::ready(result))
+    }
+}
+
 impl fmt::Debug for HttpStub {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let state = self.lock();
@@ -260,7 +269,7 @@ impl Route {
 mod tests {
     use super::*;
     use crate::http::{get, json, post, text, Method};
-    use crate::test_support::panic_message;
+    use crate::test_support::{block_on, panic_message};
 
     fn request(method: Method, uri: &str, body: &str) -> Request {
         Request::builder()
@@ -272,7 +281,7 @@ mod tests {
     }
 
     fn send(stub: &HttpStub, method: Method, uri: &str, body: &str) -> Result<Response, HttpError> {
-        stub.send(request(method, uri, body))
+        HttpClient::send(stub, request(method, uri, body))
     }
 
     #[test]
@@ -379,6 +388,19 @@ mod tests {
             .iter()
             .all(|body| body.as_ref().is_ok_and(|body| body == b"pong")));
         assert_eq!(stub.requests().len(), 8);
+        stub.verify();
+    }
+
+    #[test]
+    fn the_async_twin_shares_routes_and_journal() {
+        let stub = HttpStub::new()
+            .on(get("/a"))
+            .respond(text(200, "async"))
+            .once();
+        let client: &dyn AsyncHttpClient = &stub;
+        let response = block_on(client.send(request(Method::GET, "/a", ""))).expect("a response");
+        assert_eq!(response.body(), b"async");
+        assert_eq!(stub.requests().len(), 1);
         stub.verify();
     }
 
