@@ -1,7 +1,101 @@
-//! The analysis engine (work in progress).
+//! # stubaudit-engine
+//!
+//! Finds every test double in a Rust workspace, measures how high above the
+//! I/O boundary each stub sits, and lists the production lines it hides.
+//!
+//! The pipeline runs in one direction, one module per stage, plain data
+//! between stages:
+//!
+//! | stage | module | in → out |
+//! | --- | --- | --- |
+//! | load | [`load`] | manifest → packages, targets (`cargo metadata --no-deps`) |
+//! | files | [`files`] | target roots → every module file, parsed and indexed in parallel |
+//! | parse | [`parse`] | one file → `syn::File` + its code lines |
+//! | index | [`index`] | `syn::File` → compact [`index::FileIndex`]; the tree is dropped |
+//! | graph | [`graph`] | indexes → symbol tables, resolved call edges |
+//! | sinks | [`sinks`] | the I/O catalog the graph classifies external calls with |
+//! | doubles | [`doubles`] | graph → double types and stub sites |
+//! | measure | [`measure`] | stub sites → height, status, hidden lines, finding |
+//! | coverage | [`coverage`] | LCOV / llvm-cov JSON → uncovered hidden lines |
+//! | report | [`report`] | the `stubaudit-report/1` data model |
+//!
+//! **Architecture invariants.** The engine never prints, never exits, never
+//! builds or runs the audited code and never writes into the audited
+//! workspace. A file that cannot be read or parsed is a [`Diagnostic`] and
+//! the audit goes on; only a missing manifest, a failing `cargo metadata`
+//! or an unreadable coverage file stop it, as an [`AuditError`].
+
+pub mod code;
+pub mod coverage;
 pub mod diagnostic;
+pub mod doubles;
 pub mod error;
+pub mod files;
+pub mod graph;
 pub mod index;
 pub mod load;
+pub mod measure;
 pub mod parse;
+pub mod report;
+pub mod sinks;
+
+pub use code::{Code, Level};
 pub use diagnostic::Diagnostic;
+pub use error::AuditError;
+pub use load::{Selection, Workspace};
+pub use measure::Policy;
+pub use report::Report;
+pub use sinks::Catalog;
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+
+/// What to audit and how.
+#[derive(Debug, Clone, Default)]
+pub struct AuditOptions {
+    /// Threads for parsing; `None` uses every core.
+    pub jobs: Option<usize>,
+    /// The I/O catalog, with configured additions.
+    pub catalog: Catalog,
+    /// How findings are judged.
+    pub policy: Policy,
+    /// A coverage file to join.
+    pub coverage: Option<PathBuf>,
+    /// The version written into the report.
+    pub tool_version: String,
+}
+
+/// Audits a loaded workspace.
+pub fn audit(workspace: &Workspace, options: &AuditOptions) -> Result<Report, AuditError> {
+    let tree = files::collect(workspace, options.jobs);
+    let crate_names: HashSet<String> = workspace
+        .packages
+        .iter()
+        .flat_map(|package| package.targets.iter().map(|target| target.crate_name.clone()))
+        .collect();
+    let selected: HashSet<usize> = workspace
+        .packages
+        .iter()
+        .enumerate()
+        .filter(|(_, package)| package.selected)
+        .map(|(index, _)| index)
+        .collect();
+    let mut diagnostics = tree.diagnostics;
+    let graph = graph::Graph::build(tree.files, crate_names, options.catalog.clone());
+    let doubles = doubles::find(&graph);
+    let stubs = measure::measure(&graph, &doubles, &options.policy, &selected, &workspace.root);
+    diagnostics.retain(|diagnostic| {
+        workspace
+            .packages
+            .iter()
+            .filter(|package| package.selected)
+            .any(|package| diagnostic.file.starts_with(&package.dir))
+    });
+    let mut report = Report::new(&workspace.root, &options.tool_version, stubs, &diagnostics);
+    if let Some(coverage_file) = &options.coverage {
+        let coverage = coverage::read(coverage_file, &workspace.root)?;
+        coverage::join(&mut report, &coverage, &graph, &workspace.root);
+        report.summarize();
+    }
+    Ok(report)
+}

@@ -1,0 +1,139 @@
+//! `[workspace.metadata.stubaudit]`: boundaries, extra I/O crates, levels,
+//! thresholds, allowed stubs. It arrives as JSON inside `cargo metadata`'s
+//! output, so serde reads it; `deny_unknown_fields` makes a typo an error
+//! that names the key. Flags override the file.
+
+use anyhow::{bail, Context, Result};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use stubaudit_engine::sinks::SinkKind;
+use stubaudit_engine::{Catalog, Code, Level, Policy};
+
+/// The configuration table.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Config {
+    /// Trait paths to treat as boundaries (`my_crate::mail::Mailer`).
+    pub boundaries: Vec<String>,
+    /// Extra I/O crates or path prefixes, with their kind (`http`, `db`,
+    /// `fs`, `net`, `process`, `clock`).
+    pub io_crates: BTreeMap<String, String>,
+    /// Level per finding code.
+    pub levels: BTreeMap<String, Level>,
+    /// Stubs higher than this fail the run.
+    pub max_height: Option<u32>,
+    /// A height-0 stub hiding more lines than this is a `thick-adapter`.
+    pub thick_adapter_lines: Option<u32>,
+    /// Stubs allowed on purpose.
+    pub allow: Vec<AllowedStub>,
+}
+
+/// A stub allowed on purpose.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AllowedStub {
+    /// The stubbed trait (`crate::mod::Trait`) or `Trait::method` path.
+    pub path: String,
+    /// Why: required, so the next reader knows.
+    pub reason: String,
+}
+
+impl Config {
+    /// Reads the table (`null` when absent).
+    pub fn from_json(value: &serde_json::Value) -> Result<Config> {
+        if value.is_null() {
+            return Ok(Config::default());
+        }
+        let config: Config = serde_json::from_value(value.clone())
+            .context("invalid `[workspace.metadata.stubaudit]`")?;
+        for code in config.levels.keys() {
+            if Code::parse(code).is_none() {
+                bail!("invalid `[workspace.metadata.stubaudit]`: unknown finding code `{code}` in `levels`");
+            }
+        }
+        for (prefix, kind) in &config.io_crates {
+            if sink_kind(kind).is_none() {
+                bail!(
+                    "invalid `[workspace.metadata.stubaudit]`: `io-crates.{prefix}` has unknown kind `{kind}` (expected http, db, fs, net, process or clock)"
+                );
+            }
+        }
+        for allowed in &config.allow {
+            if allowed.reason.trim().is_empty() {
+                bail!("invalid `[workspace.metadata.stubaudit]`: allowed stub `{}` needs a `reason`", allowed.path);
+            }
+        }
+        Ok(config)
+    }
+
+    /// The I/O catalog with this configuration's additions.
+    pub fn catalog(&self) -> Catalog {
+        let mut catalog = Catalog::default();
+        for (prefix, kind) in &self.io_crates {
+            if let Some(kind) = sink_kind(kind) {
+                catalog.add_sink(prefix, kind);
+            }
+        }
+        for boundary in &self.boundaries {
+            catalog.add_boundary(boundary);
+        }
+        catalog
+    }
+
+    /// The policy from this configuration.
+    pub fn policy(&self) -> Policy {
+        let mut policy = Policy::default();
+        for (code, level) in &self.levels {
+            if let Some(code) = Code::parse(code) {
+                policy.levels.insert(code, *level);
+            }
+        }
+        policy.max_height = self.max_height;
+        if let Some(lines) = self.thick_adapter_lines {
+            policy.thick_adapter_lines = lines;
+        }
+        policy.allowed = self
+            .allow
+            .iter()
+            .map(|allowed| (allowed.path.clone(), allowed.reason.clone()))
+            .collect();
+        policy
+    }
+}
+
+fn sink_kind(name: &str) -> Option<SinkKind> {
+    Some(match name {
+        "http" => SinkKind::Http,
+        "db" => SinkKind::Db,
+        "fs" => SinkKind::Fs,
+        "net" => SinkKind::Net,
+        "process" => SinkKind::Process,
+        "clock" => SinkKind::Clock,
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_key_is_an_error_naming_it() {
+        let error = Config::from_json(&serde_json::json!({"max-hieght": 1})).err().map(|e| format!("{e:#}"));
+        assert!(error.is_some_and(|message| message.contains("max-hieght")));
+    }
+
+    #[test]
+    fn allowed_stub_needs_a_reason() {
+        let value = serde_json::json!({"allow": [{"path": "a::B", "reason": " "}]});
+        assert!(Config::from_json(&value).is_err());
+    }
+
+    #[test]
+    fn levels_and_thresholds_reach_the_policy() {
+        let value = serde_json::json!({"levels": {"high-stub": "deny"}, "thick-adapter-lines": 5});
+        let policy = Config::from_json(&value).map(|config| config.policy()).ok();
+        assert_eq!(policy.as_ref().map(|p| p.level(Code::HighStub, Some(1))), Some(Level::Deny));
+        assert_eq!(policy.map(|p| p.thick_adapter_lines), Some(5));
+    }
+}

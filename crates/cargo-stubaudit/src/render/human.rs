@@ -1,0 +1,220 @@
+//! `--message-format human`: rustc-style diagnostics drawn by
+//! annotate-snippets, the renderer rustc and cargo use, so findings look
+//! like the compiler's own. Only this file knows the renderer; it reads the
+//! source lines it shows from the workspace.
+
+use annotate_snippets::{AnnotationKind, Group, Level as Severity, Renderer, Snippet};
+use std::collections::HashMap;
+use std::path::Path;
+use stubaudit_engine::report::{ReportDiagnostic, Status, Stub};
+use stubaudit_engine::{Code, Level, Report};
+
+/// Rendering options.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// ANSI colours.
+    pub color: bool,
+    /// Show boundary stubs and notes.
+    pub verbose: bool,
+    /// Only denied findings, no summary.
+    pub quiet: bool,
+}
+
+/// The whole human report.
+pub fn render(report: &Report, options: Options) -> String {
+    let renderer = if options.color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
+    let mut sources = Sources::new(&report.workspace_root);
+    let mut out = String::new();
+    for diagnostic in &report.diagnostics {
+        if options.quiet || (!options.verbose && diagnostic.level != stubaudit_engine::diagnostic::Severity::Warning) {
+            continue;
+        }
+        out.push_str(&render_diagnostic(&renderer, &mut sources, diagnostic));
+        out.push_str("\n\n");
+    }
+    for stub in &report.stubs {
+        let shown = match stub.level {
+            Level::Allow => false,
+            Level::Info => options.verbose,
+            Level::Warn => !options.quiet,
+            Level::Deny => true,
+        };
+        if shown {
+            out.push_str(&render_stub(&renderer, &mut sources, stub));
+            out.push_str("\n\n");
+        }
+    }
+    if !options.quiet {
+        out.push_str(&summary(report));
+    }
+    out
+}
+
+/// The closing summary line(s).
+pub fn summary(report: &Report) -> String {
+    let summary = &report.summary;
+    let counts: Vec<String> = Code::ALL
+        .iter()
+        .filter_map(|code| {
+            let count = summary.by_code.get(code.as_str()).copied().unwrap_or(0);
+            (count > 0).then(|| format!("{count} {code}"))
+        })
+        .collect();
+    let mut line = format!(
+        "stubaudit: {} stub site{}",
+        summary.stub_sites,
+        if summary.stub_sites == 1 { "" } else { "s" }
+    );
+    if !counts.is_empty() {
+        line.push_str(&format!(" ({})", counts.join(", ")));
+    }
+    line.push_str(&format!("; {} production lines hidden from tests", summary.hidden_lines));
+    if let Some(uncovered) = summary.uncovered_hidden_lines {
+        line.push_str(&format!(", {uncovered} of them run by no test"));
+    }
+    let denied = report.stubs.iter().filter(|stub| stub.level == Level::Deny).count();
+    if denied > 0 {
+        line.push_str(&format!("\nerror: {denied} finding{} denied by policy", if denied == 1 { "" } else { "s" }));
+    }
+    line.push('\n');
+    line
+}
+
+fn severity(level: Level) -> Severity<'static> {
+    match level {
+        Level::Deny => Severity::ERROR,
+        Level::Warn => Severity::WARNING,
+        Level::Info | Level::Allow => Severity::INFO,
+    }
+}
+
+fn title(stub: &Stub) -> String {
+    let name = short(&stub.target.path, stub.target.method.as_deref());
+    match stub.code {
+        Code::HighStub => {
+            let height = stub.height.unwrap_or(0);
+            format!(
+                "`{name}` is stubbed {height} layer{} above the I/O boundary",
+                if height == 1 { "" } else { "s" }
+            )
+        }
+        Code::PhantomStub => format!("`{name}` is stubbed, but never implemented"),
+        Code::PureStub => format!("`{name}` is stubbed, but reaches no I/O"),
+        Code::ThickAdapter => format!("`{name}` is stubbed at the boundary, but its adapter hides {} lines", stub.hidden.lines),
+        Code::BoundaryStub if stub.status == Status::Wire => format!("`{}` stands in for the network", stub.double.type_name),
+        Code::BoundaryStub => format!("`{name}` is stubbed at the I/O boundary"),
+        Code::UnusedDouble => format!("`{}` is never set up", stub.double.type_name),
+    }
+}
+
+fn render_stub(renderer: &Renderer, sources: &mut Sources, stub: &Stub) -> String {
+    let site_label = match &stub.site.test {
+        Some(test) => format!("{} in `{test}`", stub.double.type_name),
+        None => format!("`{}` defined here", stub.double.type_name),
+    };
+    let mut group = Group::with_title(severity(stub.level).primary_title(title(stub)).id(stub.code.as_str()));
+    let primary = sources.snippet(&stub.site.file, stub.site.line, stub.site.column, stub.site_len.max(1), &site_label, true);
+    if let Some(snippet) = primary {
+        group = group.element(snippet);
+    }
+    for note in &stub.notes {
+        if let Some(snippet) = sources.snippet(&note.file, note.line, note.column, note.len.max(1), &note.label, false) {
+            group = group.element(snippet);
+        }
+    }
+    if !stub.hidden.ranges.is_empty() {
+        group = group.element(Severity::NOTE.message(hidden_note(stub)));
+    }
+    group = group.element(Severity::HELP.message(stub.help.clone()));
+    renderer.render(&[group]).to_string()
+}
+
+fn hidden_note(stub: &Stub) -> String {
+    let mut by_file: Vec<(String, Vec<String>)> = Vec::new();
+    for range in &stub.hidden.ranges {
+        let entry = format!("{}-{} `{}`", range.start, range.end, range.fn_name);
+        match by_file.iter_mut().find(|(file, _)| *file == range.file) {
+            Some((_, entries)) => entries.push(entry),
+            None => by_file.push((range.file.clone(), vec![entry])),
+        }
+    }
+    let files: Vec<String> = by_file
+        .into_iter()
+        .map(|(file, entries)| format!("{file}:{}", entries.join(", ")))
+        .collect();
+    let uncovered = match stub.hidden.uncovered {
+        Some(uncovered) => format!(", {uncovered} run by no test"),
+        None => String::new(),
+    };
+    format!("hides {} lines{uncovered}: {}", stub.hidden.lines, files.join("; "))
+}
+
+fn render_diagnostic(renderer: &Renderer, sources: &mut Sources, diagnostic: &ReportDiagnostic) -> String {
+    let severity = match diagnostic.level {
+        stubaudit_engine::diagnostic::Severity::Warning => Severity::WARNING,
+        stubaudit_engine::diagnostic::Severity::Note => Severity::NOTE,
+    };
+    let mut group = Group::with_title(severity.primary_title(diagnostic.message.clone()));
+    let snippet = diagnostic
+        .line
+        .and_then(|line| sources.snippet(&diagnostic.file, line, 1, 0, "", true));
+    group = match snippet {
+        Some(snippet) => group.element(snippet),
+        None => group.element(Severity::NOTE.message(format!("in `{}`", diagnostic.file))),
+    };
+    renderer.render(&[group]).to_string()
+}
+
+/// `Trait::method` from a path.
+fn short(path: &str, method: Option<&str>) -> String {
+    let name = path.rsplit("::").next().unwrap_or(path);
+    match method {
+        Some(method) => format!("{name}::{method}"),
+        None => name.to_string(),
+    }
+}
+
+/// Source lines, read once per file.
+struct Sources<'a> {
+    root: &'a Path,
+    files: HashMap<String, Option<Vec<String>>>,
+}
+
+impl<'a> Sources<'a> {
+    fn new(root: &'a Path) -> Self {
+        Sources {
+            root,
+            files: HashMap::new(),
+        }
+    }
+
+    fn line(&mut self, file: &str, line: u32) -> Option<String> {
+        let root = self.root;
+        let lines = self.files.entry(file.to_string()).or_insert_with(|| {
+            let text = std::fs::read(root.join(file)).ok()?;
+            Some(String::from_utf8_lossy(&text).lines().map(String::from).collect())
+        });
+        lines.as_ref()?.get(line.checked_sub(1)? as usize).cloned()
+    }
+
+    /// A one-line snippet underlining `len` characters from `column`.
+    fn snippet(&mut self, file: &str, line: u32, column: u32, len: u32, label: &str, primary: bool) -> Option<Snippet<'static, annotate_snippets::Annotation<'static>>> {
+        let text = self.line(file, line)?;
+        let start = byte_offset(&text, column.saturating_sub(1) as usize);
+        let end = byte_offset(&text, (column.saturating_sub(1) + len) as usize);
+        let kind = if primary { AnnotationKind::Primary } else { AnnotationKind::Context };
+        let mut annotation = kind.span(start..end.max(start));
+        if !label.is_empty() {
+            annotation = annotation.label(label.to_string());
+        }
+        Some(Snippet::source(text).line_start(line as usize).path(file.to_string()).annotation(annotation))
+    }
+}
+
+fn byte_offset(text: &str, chars: usize) -> usize {
+    text.char_indices().nth(chars).map_or(text.len(), |(offset, _)| offset)
+}

@@ -1,0 +1,481 @@
+//! Stage `doubles`: the test doubles a workspace defines (mockall
+//! `#[automock]` on traits, impls and modules, `mock!`, hand-written fakes in
+//! test code, faux, the stubaudit library's own doubles, wire-level HTTP
+//! servers) and the stub sites where tests set them up, each tied to the
+//! trait, type or module it stands in for.
+
+use crate::graph::{key, Graph, ReceiverType};
+use crate::index::{CallKind, FnItem, Position, Receiver, TypeRef};
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// How a double is made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DoubleKind {
+    /// `#[automock]` (also under `cfg_attr`).
+    MockallAutomock,
+    /// A `mock!` block.
+    MockallMock,
+    /// A mock swapped in with mockall_double's `#[double]`.
+    MockallDouble,
+    /// A hand-written `impl Trait for X` in test code.
+    Fake,
+    /// faux.
+    Faux,
+    /// mry.
+    Mry,
+    /// A wire-level HTTP server double (wiremock, httpmock, mockito).
+    Wire,
+    /// A double from the stubaudit library (`HttpStub`, `MockHttpClient`, …).
+    Stubaudit,
+}
+
+impl DoubleKind {
+    /// The name used in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DoubleKind::MockallAutomock => "mockall-automock",
+            DoubleKind::MockallMock => "mockall-mock",
+            DoubleKind::MockallDouble => "mockall-double",
+            DoubleKind::Fake => "fake",
+            DoubleKind::Faux => "faux",
+            DoubleKind::Mry => "mry",
+            DoubleKind::Wire => "wire",
+            DoubleKind::Stubaudit => "stubaudit",
+        }
+    }
+}
+
+/// What a double stands in for.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum StandsFor {
+    /// A first-party trait, by key.
+    Trait(String),
+    /// A first-party type's inherent methods, by key.
+    Type(String),
+    /// A first-party module of free fns, by key.
+    Module(String),
+    /// A boundary trait (library or configured), by key.
+    Boundary(String),
+    /// A trait outside the workspace, by path.
+    External(String),
+    /// An HTTP server: the network itself.
+    Wire,
+}
+
+/// A double type.
+#[derive(Debug, Clone)]
+pub struct Double {
+    /// Its absolute key (`crate::module::MockX`).
+    pub key: String,
+    /// Its name as tests write it.
+    pub name: String,
+    /// How it is made.
+    pub kind: DoubleKind,
+    /// What it replaces.
+    pub stands_for: Vec<StandsFor>,
+    /// Where it is defined (file index, position), when in the workspace.
+    pub defined_at: Option<(usize, Position)>,
+}
+
+/// One place where a test sets a double up.
+#[derive(Debug, Clone)]
+pub struct StubSite {
+    /// File index in the graph.
+    pub file: usize,
+    /// Where.
+    pub at: Position,
+    /// Length of the underlined name.
+    pub len: u32,
+    /// The fn that sets it up, `module::fn` without the crate name.
+    pub test: String,
+    /// Index into [`Doubles::doubles`].
+    pub double: usize,
+    /// What this site replaces.
+    pub target: StandsFor,
+    /// The method it stubs; `None` when a whole object is installed.
+    pub method: Option<String>,
+}
+
+/// The doubles of a workspace and their stub sites.
+#[derive(Debug, Clone, Default)]
+pub struct Doubles {
+    /// Every double type.
+    pub doubles: Vec<Double>,
+    /// Every stub site, in file order.
+    pub sites: Vec<StubSite>,
+}
+
+/// Library doubles: type path, the boundary it replaces, the method a bare
+/// construction stubs (`None`: expectations name the method).
+const LIBRARY_DOUBLES: &[(&str, &str, Option<&str>)] = &[
+    ("stubaudit::http::HttpStub", "stubaudit::http::HttpClient", Some("send")),
+    ("stubaudit::http::MockHttpClient", "stubaudit::http::HttpClient", None),
+    ("stubaudit::http::MockAsyncHttpClient", "stubaudit::http::AsyncHttpClient", None),
+    ("stubaudit::db::DbStub", "stubaudit::db::Database", Some("execute")),
+    ("stubaudit::db::MockDatabase", "stubaudit::db::Database", None),
+];
+
+/// Wire-level server types (and `mockito` itself, for `mockito::mock`).
+const WIRE_SERVERS: &[&str] = &["wiremock::MockServer", "httpmock::MockServer", "mockito::Server", "mockito"];
+
+/// Wire-level server constructors.
+const WIRE_CONSTRUCTORS: &[&str] = &[
+    "wiremock::MockServer::start",
+    "wiremock::MockServer::builder",
+    "httpmock::MockServer::start",
+    "httpmock::MockServer::start_async",
+    "httpmock::MockServer::connect",
+    "mockito::Server::new",
+    "mockito::Server::new_async",
+    "mockito::Server::new_with_opts",
+    "mockito::Server::new_with_opts_async",
+    "mockito::mock",
+];
+
+/// Finds every double and stub site.
+pub fn find(graph: &Graph) -> Doubles {
+    let mut doubles = Doubles::default();
+    let mut by_key: HashMap<String, usize> = HashMap::new();
+    let mut add = |doubles: &mut Doubles, double: Double| {
+        if let Some(&existing) = by_key.get(&double.key) {
+            let known: &mut Double = &mut doubles.doubles[existing];
+            for stands in double.stands_for {
+                if !known.stands_for.contains(&stands) {
+                    known.stands_for.push(stands);
+                }
+            }
+        } else {
+            by_key.insert(double.key.clone(), doubles.doubles.len());
+            doubles.doubles.push(double);
+        }
+    };
+    for (path, boundary, _) in LIBRARY_DOUBLES {
+        add(
+            &mut doubles,
+            Double {
+                key: path.to_string(),
+                name: path.rsplit("::").next().unwrap_or(path).to_string(),
+                kind: DoubleKind::Stubaudit,
+                stands_for: vec![StandsFor::Boundary(boundary.to_string())],
+                defined_at: None,
+            },
+        );
+    }
+    for server in WIRE_SERVERS {
+        add(
+            &mut doubles,
+            Double {
+                key: server.to_string(),
+                name: server.rsplit("::").next().unwrap_or(server).to_string(),
+                kind: DoubleKind::Wire,
+                stands_for: vec![StandsFor::Wire],
+                defined_at: None,
+            },
+        );
+    }
+    for (file_index, file) in graph.files.iter().enumerate() {
+        let index = &file.index;
+        for trait_item in index.traits.iter().filter(|t| t.automock) {
+            let name = format!("Mock{}", trait_item.name);
+            add(
+                &mut doubles,
+                Double {
+                    key: key(&trait_item.module, &name),
+                    name,
+                    kind: DoubleKind::MockallAutomock,
+                    stands_for: vec![StandsFor::Trait(key(&trait_item.module, &trait_item.name))],
+                    defined_at: Some((file_index, trait_item.name_at)),
+                },
+            );
+        }
+        for (impl_index, impl_item) in index.impls.iter().enumerate() {
+            let TypeRef::Path(self_path) = &impl_item.self_ty else {
+                continue;
+            };
+            let Some(self_name) = self_path.last() else {
+                continue;
+            };
+            let self_key = graph.resolver.resolve(&impl_item.module, self_path).join("::");
+            let trait_key = impl_item
+                .trait_path
+                .as_ref()
+                .map(|path| graph.resolver.resolve(&impl_item.module, path));
+            if impl_item.automock {
+                let faux = index.types.iter().any(|t| t.faux && &t.name == self_name);
+                let (name, kind) = if faux {
+                    (self_name.clone(), DoubleKind::Faux)
+                } else {
+                    (format!("Mock{self_name}"), DoubleKind::MockallAutomock)
+                };
+                let stands = match &trait_key {
+                    Some(trait_key) => stands_for_trait(graph, trait_key),
+                    None => StandsFor::Type(self_key.clone()),
+                };
+                add(
+                    &mut doubles,
+                    Double {
+                        key: key(&impl_item.module, &name),
+                        name,
+                        kind,
+                        stands_for: vec![stands],
+                        defined_at: Some((file_index, impl_item.at)),
+                    },
+                );
+                continue;
+            }
+            let test_code = impl_item.in_test || file.in_test;
+            let Some(trait_key) = trait_key.filter(|_| test_code) else {
+                continue;
+            };
+            let stands = stands_for_trait(graph, &trait_key);
+            if matches!(stands, StandsFor::External(_)) {
+                // `impl Display for Fake` makes no double.
+                continue;
+            }
+            let _ = impl_index;
+            add(
+                &mut doubles,
+                Double {
+                    name: self_name.clone(),
+                    key: self_key,
+                    kind: DoubleKind::Fake,
+                    stands_for: vec![stands],
+                    defined_at: Some((file_index, impl_item.at)),
+                },
+            );
+        }
+        for module in &index.automock_mods {
+            let Some((name, parent)) = module.split_last() else {
+                continue;
+            };
+            let mock_name = format!("mock_{name}");
+            add(
+                &mut doubles,
+                Double {
+                    key: key(parent, &mock_name),
+                    name: mock_name,
+                    kind: DoubleKind::MockallAutomock,
+                    stands_for: vec![StandsFor::Module(module.join("::"))],
+                    defined_at: None,
+                },
+            );
+        }
+        for mock in &index.mocks {
+            let name = format!("Mock{}", mock.name);
+            let mut stands_for: Vec<StandsFor> = mock
+                .traits
+                .iter()
+                .map(|path| stands_for_trait(graph, &graph.resolver.resolve(&mock.module, path)))
+                .collect();
+            if stands_for.is_empty() {
+                let type_key = graph.resolver.resolve(&mock.module, std::slice::from_ref(&mock.name)).join("::");
+                stands_for.push(StandsFor::Type(type_key));
+            }
+            add(
+                &mut doubles,
+                Double {
+                    key: key(&mock.module, &name),
+                    name,
+                    kind: DoubleKind::MockallMock,
+                    stands_for,
+                    defined_at: Some((file_index, mock.at)),
+                },
+            );
+        }
+    }
+    let by_key: HashMap<String, usize> = doubles
+        .doubles
+        .iter()
+        .enumerate()
+        .map(|(index, double)| (double.key.clone(), index))
+        .collect();
+    for fn_id in 0..graph.fns.len() {
+        let fn_item = graph.fn_item(fn_id);
+        if !fn_item.in_test {
+            continue;
+        }
+        let file = graph.fns[fn_id].file;
+        sites_in(graph, &doubles.doubles, &by_key, file, fn_item, &mut doubles.sites);
+    }
+    doubles
+}
+
+/// A trait key (resolved path) as what a double stands for.
+fn stands_for_trait(graph: &Graph, trait_path: &[String]) -> StandsFor {
+    let trait_key = trait_path.join("::");
+    if graph.catalog.is_boundary(trait_path) {
+        StandsFor::Boundary(trait_key)
+    } else if graph.traits.contains_key(&trait_key) {
+        let (file, local) = graph.traits[&trait_key];
+        if graph.files[file].index.traits[local].boundary {
+            StandsFor::Boundary(trait_key)
+        } else {
+            StandsFor::Trait(trait_key)
+        }
+    } else {
+        StandsFor::External(trait_key)
+    }
+}
+
+/// The stub sites in one test-code fn.
+fn sites_in(
+    graph: &Graph,
+    doubles: &[Double],
+    by_key: &HashMap<String, usize>,
+    file: usize,
+    fn_item: &FnItem,
+    sites: &mut Vec<StubSite>,
+) {
+    let test = test_name(fn_item, graph.files[file].role.is_test());
+    let mut constructions: BTreeMap<usize, Vec<(Position, u32)>> = BTreeMap::new();
+    let mut expected: HashSet<usize> = HashSet::new();
+    let site = |double: usize, target: StandsFor, method: Option<String>, at: Position, len: u32| StubSite {
+        file,
+        at,
+        len,
+        test: test.clone(),
+        double,
+        target,
+        method,
+    };
+    for call in &fn_item.calls {
+        match &call.kind {
+            CallKind::Path(path) => {
+                let resolved = graph.resolver.resolve(&fn_item.module, path);
+                let Some((last, owner)) = resolved.split_last() else {
+                    continue;
+                };
+                let resolved_key = resolved.join("::");
+                if WIRE_CONSTRUCTORS.contains(&resolved_key.as_str()) {
+                    if let Some(&double) = by_key.get(&owner.join("::")) {
+                        sites.push(site(double, StandsFor::Wire, None, call.at, call.len));
+                    }
+                    continue;
+                }
+                let Some(&double) = by_key.get(&owner.join("::")) else {
+                    continue;
+                };
+                if let Some(method) = last.strip_suffix("_context") {
+                    let target = target_for(&doubles[double], method, graph);
+                    sites.push(site(double, target, Some(method.to_string()), call.at, call.len));
+                } else if is_constructor(last) {
+                    constructions.entry(double).or_default().push((call.at, call.len));
+                }
+            }
+            CallKind::Construct(path) => {
+                let resolved = graph.resolver.resolve(&fn_item.module, path).join("::");
+                if let Some(&double) = by_key.get(&resolved) {
+                    constructions.entry(double).or_default().push((call.at, call.len));
+                }
+            }
+            CallKind::Method { receiver, name } => {
+                let Some(method) = name.strip_prefix("expect_") else {
+                    continue;
+                };
+                let Some(double) = receiver_double(graph, by_key, doubles, fn_item, receiver, method) else {
+                    continue;
+                };
+                expected.insert(double);
+                let target = target_for(&doubles[double], method, graph);
+                sites.push(site(double, target, Some(method.to_string()), call.at, call.len));
+            }
+        }
+    }
+    for (double, places) in constructions {
+        if expected.contains(&double) {
+            continue;
+        }
+        let known = &doubles[double];
+        let method = LIBRARY_DOUBLES
+            .iter()
+            .find(|(path, _, _)| *path == known.key)
+            .and_then(|(_, _, method)| method.map(String::from));
+        if known.kind == DoubleKind::Stubaudit && method.is_none() {
+            // A library mock with no expectation set here: configured elsewhere.
+            continue;
+        }
+        for (at, len) in places {
+            for target in &known.stands_for {
+                sites.push(site(double, target.clone(), method.clone(), at, len));
+            }
+        }
+    }
+}
+
+fn is_constructor(name: &str) -> bool {
+    matches!(name, "new" | "default" | "faux") || name.starts_with("new_") || name.starts_with("with_")
+}
+
+/// The double a `receiver.expect_method()` call sets up.
+fn receiver_double(
+    graph: &Graph,
+    by_key: &HashMap<String, usize>,
+    doubles: &[Double],
+    fn_item: &FnItem,
+    receiver: &Receiver,
+    method: &str,
+) -> Option<usize> {
+    if let Receiver::Var(name) = receiver {
+        let ty = fn_item
+            .lets
+            .iter()
+            .rev()
+            .chain(fn_item.params.iter().rev())
+            .find(|(binding, _)| binding == name)
+            .map(|(_, ty)| ty);
+        if let Some(ty) = ty {
+            if let ReceiverType::Type(type_key) = graph.resolve_type(&fn_item.module, ty, None) {
+                if let Some(&double) = by_key.get(&type_key) {
+                    return Some(double);
+                }
+            }
+        }
+    }
+    // Unknown receiver: the one mock whose target has this method.
+    let mut candidates = doubles
+        .iter()
+        .enumerate()
+        .filter(|(_, double)| matches!(double.kind, DoubleKind::MockallAutomock | DoubleKind::MockallMock))
+        .filter(|(_, double)| {
+            double.stands_for.iter().any(|stands| match stands {
+                StandsFor::Trait(trait_key) => graph
+                    .trait_methods
+                    .contains_key(&(trait_key.clone(), method.to_string())),
+                StandsFor::Type(type_key) => graph.method_of(type_key, method).is_some(),
+                _ => false,
+            })
+        })
+        .map(|(index, _)| index);
+    let first = candidates.next()?;
+    candidates.next().is_none().then_some(first)
+}
+
+/// Which of a double's targets declares `method`.
+fn target_for(double: &Double, method: &str, graph: &Graph) -> StandsFor {
+    double
+        .stands_for
+        .iter()
+        .find(|stands| match stands {
+            StandsFor::Trait(trait_key) => graph
+                .trait_methods
+                .contains_key(&(trait_key.clone(), method.to_string())),
+            StandsFor::Type(type_key) => graph.method_of(type_key, method).is_some(),
+            StandsFor::Module(module) => graph.free_fns.contains_key(&format!("{module}::{method}")),
+            _ => false,
+        })
+        .or(double.stands_for.first())
+        .cloned()
+        .unwrap_or(StandsFor::Wire)
+}
+
+/// `module::fn`: without the crate name for library and binary code, with
+/// the target name for an integration test (`link::creates_link` for
+/// `tests/link.rs`), as `cargo test` prints them.
+pub fn test_name(fn_item: &FnItem, test_target: bool) -> String {
+    let skip = usize::from(!test_target);
+    let mut parts: Vec<&str> = fn_item.module.iter().skip(skip).map(String::as_str).collect();
+    parts.push(&fn_item.name);
+    parts.join("::")
+}

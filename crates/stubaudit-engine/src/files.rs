@@ -1,0 +1,218 @@
+//! Stage `files`: the module tree of every target, from its root file
+//! through `mod name;` declarations (`name.rs`, `name/mod.rs`, `#[path]`,
+//! declarations inside inline modules). Files are parsed and indexed on a
+//! rayon pool as they are found, one file per task, so a few large files do
+//! not hold up the rest; each `syn` tree is dropped as soon as its index is
+//! out. A file under a package's `src/` that no module reaches is reported
+//! as a note.
+
+use crate::diagnostic::Diagnostic;
+use crate::index::{extract, FileContext, FileIndex, ModDecl, PathSegments};
+use crate::load::{TargetRole, Workspace};
+use crate::parse::parse_file;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// One indexed file and where it belongs.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Its index.
+    pub index: FileIndex,
+    /// The package it belongs to (index into `Workspace::packages`).
+    pub package: usize,
+    /// The role of the target that reached it first.
+    pub role: TargetRole,
+    /// Whether the whole file is test code.
+    pub in_test: bool,
+}
+
+/// Every file the workspace's module trees reach, and the trouble met.
+#[derive(Debug, Default)]
+pub struct SourceTree {
+    /// Files, sorted by path.
+    pub files: Vec<SourceFile>,
+    /// Files that could not be read or parsed, missing module files,
+    /// unreached files.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+struct Job {
+    path: PathBuf,
+    module: PathSegments,
+    in_test: bool,
+    mod_root: bool,
+    package: usize,
+    role: TargetRole,
+}
+
+struct Shared {
+    seen: Mutex<HashSet<PathBuf>>,
+    out: Mutex<SourceTree>,
+}
+
+/// Finds, parses and indexes every file of every target, using `jobs`
+/// threads (`None`: all cores).
+pub fn collect(workspace: &Workspace, jobs: Option<usize>) -> SourceTree {
+    let mut roots = Vec::new();
+    for (package_index, package) in workspace.packages.iter().enumerate() {
+        for target in &package.targets {
+            roots.push(Job {
+                path: target.root.clone(),
+                module: vec![target.crate_name.clone()],
+                in_test: target.role.is_test(),
+                mod_root: true,
+                package: package_index,
+                role: target.role,
+            });
+        }
+    }
+    let shared = Shared {
+        seen: Mutex::new(HashSet::new()),
+        out: Mutex::new(SourceTree::default()),
+    };
+    let run = |shared: &Shared| {
+        rayon::scope(|scope| {
+            for job in roots {
+                spawn(scope, shared, job);
+            }
+        })
+    };
+    match jobs.and_then(|jobs| rayon::ThreadPoolBuilder::new().num_threads(jobs).build().ok()) {
+        Some(pool) => pool.install(|| run(&shared)),
+        None => run(&shared),
+    }
+    let mut tree = shared.out.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let seen = shared.seen.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner());
+    tree.diagnostics.extend(unreached_files(workspace, &seen));
+    tree.files.sort_by(|a, b| a.index.path.cmp(&b.index.path));
+    tree.diagnostics.sort();
+    tree
+}
+
+fn spawn<'s>(scope: &rayon::Scope<'s>, shared: &'s Shared, job: Job) {
+    {
+        let mut seen = shared.seen.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if !seen.insert(job.path.clone()) {
+            return;
+        }
+    }
+    scope.spawn(move |scope| {
+        let parsed = match parse_file(&job.path) {
+            Ok(parsed) => parsed,
+            Err(diagnostic) => {
+                push_diagnostics(shared, vec![diagnostic]);
+                return;
+            }
+        };
+        let context = FileContext {
+            path: &job.path,
+            module: job.module.clone(),
+            in_test: job.in_test,
+        };
+        let index = extract(&context, &parsed.syntax, parsed.code_lines, parsed.line_count);
+        drop(parsed.syntax);
+        let mut diagnostics: Vec<Diagnostic> = index
+            .notes
+            .iter()
+            .map(|(line, message)| Diagnostic::note(&job.path, Some(*line), message.clone()))
+            .collect();
+        for decl in &index.mod_decls {
+            match module_file(&job.path, job.mod_root, decl) {
+                Ok((path, mod_root)) => spawn(
+                    scope,
+                    shared,
+                    Job {
+                        path,
+                        module: decl.module.clone(),
+                        in_test: job.in_test || decl.in_test,
+                        mod_root,
+                        package: job.package,
+                        role: job.role,
+                    },
+                ),
+                Err(tried) => diagnostics.push(Diagnostic::warning(
+                    &job.path,
+                    Some(decl.line),
+                    format!("file for module `{}` not found (looked for {tried})", decl.name),
+                )),
+            }
+        }
+        push_diagnostics(shared, diagnostics);
+        let mut out = shared.out.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        out.files.push(SourceFile {
+            index,
+            package: job.package,
+            role: job.role,
+            in_test: job.in_test,
+        });
+    });
+}
+
+fn push_diagnostics(shared: &Shared, diagnostics: Vec<Diagnostic>) {
+    if diagnostics.is_empty() {
+        return;
+    }
+    let mut out = shared.out.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    out.diagnostics.extend(diagnostics);
+}
+
+/// The file of `decl`, declared in `parent` (a `mod.rs`-like file when
+/// `parent_mod_root`), and whether that file is itself `mod.rs`-like; or the
+/// paths tried.
+pub fn module_file(parent: &Path, parent_mod_root: bool, decl: &ModDecl) -> Result<(PathBuf, bool), String> {
+    let parent_dir = parent.parent().unwrap_or(Path::new(""));
+    let mut dir = parent_dir.to_path_buf();
+    if !parent_mod_root {
+        if let Some(stem) = parent.file_stem() {
+            dir.push(stem);
+        }
+    }
+    if let Some(path_attr) = &decl.path_attr {
+        let base = if decl.inline_parents.is_empty() {
+            parent_dir.to_path_buf()
+        } else {
+            decl.inline_parents.iter().fold(dir, |dir, name| dir.join(name))
+        };
+        let path = base.join(path_attr);
+        return if path.is_file() {
+            Ok((path, true))
+        } else {
+            Err(format!("`{}`", path.display()))
+        };
+    }
+    for name in &decl.inline_parents {
+        dir.push(name);
+    }
+    let flat = dir.join(format!("{}.rs", decl.name));
+    if flat.is_file() {
+        return Ok((flat, false));
+    }
+    let nested = dir.join(&decl.name).join("mod.rs");
+    if nested.is_file() {
+        return Ok((nested, true));
+    }
+    Err(format!("`{}` or `{}`", flat.display(), nested.display()))
+}
+
+/// `.rs` files under each package's `src/` that no module tree reached.
+fn unreached_files(workspace: &Workspace, seen: &HashSet<PathBuf>) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    for package in &workspace.packages {
+        let mut stack = vec![package.dir.join("src")];
+        while let Some(dir) = stack.pop() {
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            for entry in entries.flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if path.extension().is_some_and(|ext| ext == "rs") && !seen.contains(&path) {
+                    diagnostics.push(Diagnostic::note(&path, None, "no module reaches this file; it is not audited"));
+                }
+            }
+        }
+    }
+    diagnostics
+}

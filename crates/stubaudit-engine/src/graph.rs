@@ -1,0 +1,510 @@
+//! Stage `graph`: symbol tables over every indexed file and the call edges
+//! of every fn. Paths resolve through `use` trees (renames, globs,
+//! `self`/`super`/`crate`, re-exports across workspace crates); method
+//! receivers resolve through `self`, fields, parameters, generic bounds,
+//! `dyn Trait` and typed `let` bindings. All lookups are hash lookups, so
+//! building the graph is linear in the number of call sites.
+
+mod resolve;
+
+use crate::files::SourceFile;
+use crate::index::{Body, CallKind, FnItem, Owner, PathSegments, Position, Receiver, TypeRef};
+use crate::sinks::{Catalog, SinkKind};
+use std::collections::{HashMap, HashSet};
+
+pub use resolve::Resolver;
+
+/// A fn anywhere in the workspace: an index into [`Graph::fns`].
+pub type FnId = usize;
+
+/// Where a fn lives: file index and index within that file's `fns`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct FnRef {
+    /// Index into [`Graph::files`].
+    pub file: usize,
+    /// Index into that file's `fns`.
+    pub local: usize,
+}
+
+/// What a call reaches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Edge {
+    /// An own helper: a method of the same type, or a free fn.
+    Helper(FnId),
+    /// A layer: a method of another first-party type, or a fn of an
+    /// automocked module.
+    Method(FnId),
+    /// A layer: a method called through a first-party trait seam (`dyn`,
+    /// generic bound, `impl Trait`).
+    TraitMethod {
+        /// The trait's absolute path.
+        trait_key: String,
+        /// The method.
+        method: String,
+    },
+    /// A boundary outside the workspace (the stubaudit library's traits,
+    /// configured boundaries): height 0.
+    Boundary {
+        /// The trait's absolute path.
+        trait_key: String,
+        /// The method.
+        method: String,
+    },
+    /// A call that leaves the process.
+    Sink(SinkKind),
+}
+
+/// One edge and where its call is.
+#[derive(Debug, Clone)]
+pub struct EdgeAt {
+    /// What is reached.
+    pub edge: Edge,
+    /// Where the call is written.
+    pub at: Position,
+}
+
+/// One production (or test) implementation of a trait method.
+#[derive(Debug, Clone)]
+pub struct Implementation {
+    /// The fn that runs.
+    pub fn_id: FnId,
+    /// The implementing type's name, as written in the impl.
+    pub type_name: String,
+}
+
+/// The resolved workspace.
+pub struct Graph {
+    /// Every indexed file.
+    pub files: Vec<SourceFile>,
+    /// Every fn.
+    pub fns: Vec<FnRef>,
+    /// Call edges per fn.
+    pub edges: Vec<Vec<EdgeAt>>,
+    /// Name resolution.
+    pub resolver: Resolver,
+    /// The I/O catalog.
+    pub catalog: Catalog,
+    /// Trait key → (file, trait index).
+    pub traits: HashMap<String, (usize, usize)>,
+    /// Type key → (file, type index).
+    pub types: HashMap<String, (usize, usize)>,
+    /// Free fn key → fn.
+    pub free_fns: HashMap<String, FnId>,
+    /// (type key, method) → methods of impls on that type.
+    methods: HashMap<(String, String), Vec<FnId>>,
+    /// (trait key, method) → the trait's own declaration.
+    pub trait_methods: HashMap<(String, String), FnId>,
+    /// Trait key → impls of it: (file, impl index, self type key).
+    pub trait_impls: HashMap<String, Vec<(usize, usize, String)>>,
+    /// (file, impl index) → resolved self type key and trait key.
+    impl_keys: HashMap<(usize, usize), (Option<String>, Option<String>)>,
+    /// Module keys carrying `#[automock]`.
+    automock_mods: HashSet<String>,
+}
+
+/// Calls that are not followed: constructors and conversions.
+const NOT_FOLLOWED: &[&str] = &[
+    "new", "default", "from", "into", "try_from", "try_into", "fmt", "clone", "to_string", "eq", "ne",
+    "cmp", "partial_cmp", "hash", "drop", "as_ref", "as_mut", "deref", "deref_mut", "borrow",
+];
+
+/// Traits whose impls are conversions or plumbing, never followed.
+const PLUMBING_TRAITS: &[&str] = &[
+    "From", "Into", "TryFrom", "TryInto", "Display", "Debug", "Clone", "Default", "PartialEq", "Eq",
+    "PartialOrd", "Ord", "Hash", "Drop", "Deref", "DerefMut", "AsRef", "AsMut", "Borrow", "FromStr",
+    "Error",
+];
+
+impl Graph {
+    /// Builds the symbol tables and the call edges of every fn.
+    pub fn build(files: Vec<SourceFile>, crate_names: HashSet<String>, catalog: Catalog) -> Graph {
+        let resolver = Resolver::new(&files, crate_names);
+        let mut graph = Graph {
+            fns: Vec::new(),
+            edges: Vec::new(),
+            resolver,
+            catalog,
+            traits: HashMap::new(),
+            types: HashMap::new(),
+            free_fns: HashMap::new(),
+            methods: HashMap::new(),
+            trait_methods: HashMap::new(),
+            trait_impls: HashMap::new(),
+            impl_keys: HashMap::new(),
+            automock_mods: HashSet::new(),
+            files,
+        };
+        graph.tables();
+        graph.edges = (0..graph.fns.len()).map(|fn_id| graph.edges_of(fn_id)).collect();
+        graph
+    }
+
+    fn tables(&mut self) {
+        for (file_index, file) in self.files.iter().enumerate() {
+            let index = &file.index;
+            for module in &index.automock_mods {
+                self.automock_mods.insert(module.join("::"));
+            }
+            for (local, trait_item) in index.traits.iter().enumerate() {
+                let key = key(&trait_item.module, &trait_item.name);
+                self.traits.entry(key).or_insert((file_index, local));
+            }
+            for (local, type_item) in index.types.iter().enumerate() {
+                let key = key(&type_item.module, &type_item.name);
+                self.types.entry(key).or_insert((file_index, local));
+            }
+            for (impl_index, impl_item) in index.impls.iter().enumerate() {
+                let self_key = match &impl_item.self_ty {
+                    TypeRef::Path(path) => Some(self.resolver.resolve(&impl_item.module, path).join("::")),
+                    _ => None,
+                };
+                let trait_key = impl_item
+                    .trait_path
+                    .as_ref()
+                    .map(|path| self.resolver.resolve(&impl_item.module, path).join("::"));
+                if let (Some(trait_key), Some(self_key)) = (&trait_key, &self_key) {
+                    self.trait_impls
+                        .entry(trait_key.clone())
+                        .or_default()
+                        .push((file_index, impl_index, self_key.clone()));
+                }
+                self.impl_keys.insert((file_index, impl_index), (self_key, trait_key));
+            }
+        }
+        for (file_index, file) in self.files.iter().enumerate() {
+            for (local, fn_item) in file.index.fns.iter().enumerate() {
+                let fn_id = self.fns.len();
+                self.fns.push(FnRef { file: file_index, local });
+                match fn_item.owner {
+                    Owner::Module => {
+                        self.free_fns.entry(key(&fn_item.module, &fn_item.name)).or_insert(fn_id);
+                    }
+                    Owner::Impl(impl_index) => {
+                        if let Some((Some(self_key), trait_key)) = self.impl_keys.get(&(file_index, impl_index)) {
+                            let entry = self.methods.entry((self_key.clone(), fn_item.name.clone())).or_default();
+                            // Inherent methods first: they win over trait methods of the same name.
+                            if trait_key.is_none() {
+                                entry.insert(0, fn_id);
+                            } else {
+                                entry.push(fn_id);
+                            }
+                        }
+                    }
+                    Owner::Trait(trait_index) => {
+                        let trait_item = &file.index.traits[trait_index];
+                        let trait_key = key(&trait_item.module, &trait_item.name);
+                        self.trait_methods.insert((trait_key, fn_item.name.clone()), fn_id);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The indexed fn behind `fn_id`.
+    pub fn fn_item(&self, fn_id: FnId) -> &FnItem {
+        let fn_ref = self.fns[fn_id];
+        &self.files[fn_ref.file].index.fns[fn_ref.local]
+    }
+
+    /// The file a fn is in.
+    pub fn file_of(&self, fn_id: FnId) -> &SourceFile {
+        &self.files[self.fns[fn_id].file]
+    }
+
+    /// The resolved self type and trait of the impl that owns `fn_id`.
+    pub fn owner_keys(&self, fn_id: FnId) -> (Option<String>, Option<String>) {
+        let fn_ref = self.fns[fn_id];
+        match self.fn_item(fn_id).owner {
+            Owner::Impl(impl_index) => self
+                .impl_keys
+                .get(&(fn_ref.file, impl_index))
+                .cloned()
+                .unwrap_or((None, None)),
+            Owner::Trait(trait_index) => {
+                let trait_item = &self.files[fn_ref.file].index.traits[trait_index];
+                (None, Some(key(&trait_item.module, &trait_item.name)))
+            }
+            Owner::Module => (None, None),
+        }
+    }
+
+    /// The name of the type (or trait) that owns `fn_id`, as written.
+    pub fn owner_name(&self, fn_id: FnId) -> Option<String> {
+        let fn_ref = self.fns[fn_id];
+        let index = &self.files[fn_ref.file].index;
+        match self.fn_item(fn_id).owner {
+            Owner::Impl(impl_index) => match &index.impls[impl_index].self_ty {
+                TypeRef::Path(path) => path.last().cloned(),
+                _ => None,
+            },
+            Owner::Trait(trait_index) => Some(index.traits[trait_index].name.clone()),
+            Owner::Module => None,
+        }
+    }
+
+    /// `Type::method`, `Trait::method` or `fn`, for messages.
+    pub fn display_name(&self, fn_id: FnId) -> String {
+        let name = &self.fn_item(fn_id).name;
+        match self.owner_name(fn_id) {
+            Some(owner) => format!("{owner}::{name}"),
+            None => name.clone(),
+        }
+    }
+
+    /// Production implementations of `method` of trait `trait_key`: the
+    /// impl's own method, or the trait's default when the impl has none.
+    pub fn implementations(&self, trait_key: &str, method: &str, production_only: bool) -> Vec<Implementation> {
+        let mut found = Vec::new();
+        for (file_index, impl_index, self_key) in self.trait_impls.get(trait_key).into_iter().flatten() {
+            let file = &self.files[*file_index];
+            let impl_item = &file.index.impls[*impl_index];
+            if production_only && (impl_item.in_test || file.in_test) {
+                continue;
+            }
+            let own = impl_item
+                .methods
+                .iter()
+                .map(|&local| (local, &file.index.fns[local]))
+                .find(|(_, fn_item)| fn_item.name == method);
+            let fn_id = match own {
+                Some((local, _)) => self.fn_id(*file_index, local),
+                None => match self.trait_methods.get(&(trait_key.to_string(), method.to_string())) {
+                    Some(&default) if self.fn_item(default).body != Body::Absent => Some(default),
+                    _ => None,
+                },
+            };
+            if let Some(fn_id) = fn_id {
+                found.push(Implementation {
+                    fn_id,
+                    type_name: self_key.rsplit("::").next().unwrap_or(self_key).to_string(),
+                });
+            }
+        }
+        found
+    }
+
+    fn fn_id(&self, file: usize, local: usize) -> Option<FnId> {
+        // Fns are numbered file by file, in order.
+        let first = self.fns.partition_point(|fn_ref| fn_ref.file < file);
+        let fn_id = first + local;
+        (self.fns.get(fn_id) == Some(&FnRef { file, local })).then_some(fn_id)
+    }
+
+    /// The method `name` on first-party type `type_key`: inherent, from a
+    /// trait impl, or a trait default.
+    pub fn method_of(&self, type_key: &str, name: &str) -> Option<FnId> {
+        if let Some(fn_ids) = self.methods.get(&(type_key.to_string(), name.to_string())) {
+            return fn_ids.first().copied();
+        }
+        self.impl_keys
+            .values()
+            .filter(|(self_key, _)| self_key.as_deref() == Some(type_key))
+            .filter_map(|(_, trait_key)| trait_key.as_ref())
+            .find_map(|trait_key| {
+                let fn_id = *self.trait_methods.get(&(trait_key.clone(), name.to_string()))?;
+                (self.fn_item(fn_id).body != Body::Absent).then_some(fn_id)
+            })
+    }
+
+    fn edges_of(&self, fn_id: FnId) -> Vec<EdgeAt> {
+        let fn_item = self.fn_item(fn_id);
+        let (self_key, self_trait) = self.owner_keys(fn_id);
+        if self_trait
+            .as_ref()
+            .and_then(|trait_key| trait_key.rsplit("::").next())
+            .is_some_and(|name| PLUMBING_TRAITS.contains(&name))
+        {
+            return Vec::new();
+        }
+        let mut edges = Vec::new();
+        for call in &fn_item.calls {
+            let edge = match &call.kind {
+                CallKind::Path(path) => self.path_edge(fn_item, path, self_key.as_deref(), self_trait.as_deref()),
+                CallKind::Method { receiver, name } => {
+                    if NOT_FOLLOWED.contains(&name.as_str()) {
+                        None
+                    } else {
+                        let receiver_ty = self.receiver_type(fn_item, receiver, self_key.as_deref(), self_trait.as_deref());
+                        self.method_edge(receiver_ty, name, self_key.as_deref())
+                    }
+                }
+                CallKind::Construct(_) => None,
+            };
+            if let Some(edge) = edge {
+                edges.push(EdgeAt { edge, at: call.at });
+            }
+        }
+        edges
+    }
+
+    fn path_edge(&self, fn_item: &FnItem, path: &PathSegments, self_key: Option<&str>, self_trait: Option<&str>) -> Option<Edge> {
+        let last = path.last()?;
+        if NOT_FOLLOWED.contains(&last.as_str()) {
+            return None;
+        }
+        if path.len() == 2 && path[0] == "Self" {
+            if let Some(self_key) = self_key {
+                return self.method_of(self_key, last).map(Edge::Helper);
+            }
+            if let Some(trait_key) = self_trait {
+                return Some(Edge::TraitMethod {
+                    trait_key: trait_key.to_string(),
+                    method: last.clone(),
+                });
+            }
+            return None;
+        }
+        let resolved = self.resolver.resolve(&fn_item.module, path);
+        let resolved_key = resolved.join("::");
+        if let Some(&callee) = self.free_fns.get(&resolved_key) {
+            let module_key = resolved[..resolved.len() - 1].join("::");
+            return Some(if self.automock_mods.contains(&module_key) {
+                Edge::Method(callee)
+            } else {
+                Edge::Helper(callee)
+            });
+        }
+        if resolved.len() >= 2 {
+            let owner_key = resolved[..resolved.len() - 1].join("::");
+            if self.types.contains_key(&owner_key) {
+                let callee = self.method_of(&owner_key, last)?;
+                return Some(if Some(owner_key.as_str()) == self_key {
+                    Edge::Helper(callee)
+                } else {
+                    Edge::Method(callee)
+                });
+            }
+            if self.traits.contains_key(&owner_key) {
+                return Some(Edge::TraitMethod {
+                    trait_key: owner_key,
+                    method: last.clone(),
+                });
+            }
+            if self.catalog.is_boundary(&resolved[..resolved.len() - 1]) {
+                return Some(Edge::Boundary {
+                    trait_key: owner_key,
+                    method: last.clone(),
+                });
+            }
+        }
+        if self.resolver.is_first_party(&resolved) {
+            return None;
+        }
+        self.catalog.sink(&resolved).map(Edge::Sink)
+    }
+
+    fn receiver_type(&self, fn_item: &FnItem, receiver: &Receiver, self_key: Option<&str>, self_trait: Option<&str>) -> ReceiverType {
+        match receiver {
+            Receiver::SelfValue => match (self_key, self_trait) {
+                (Some(self_key), _) => ReceiverType::Type(self_key.to_string()),
+                (None, Some(trait_key)) => ReceiverType::Traits(vec![trait_key.to_string()]),
+                _ => ReceiverType::Unknown,
+            },
+            Receiver::SelfField(field) => {
+                let Some(self_key) = self_key else {
+                    return ReceiverType::Unknown;
+                };
+                let Some(&(file, local)) = self.types.get(self_key) else {
+                    return ReceiverType::Unknown;
+                };
+                let type_item = &self.files[file].index.types[local];
+                match type_item.fields.iter().find(|(name, _)| name == field) {
+                    Some((_, ty)) => self.resolve_type(&type_item.module, ty, Some(self_key)),
+                    None => ReceiverType::Unknown,
+                }
+            }
+            Receiver::Var(name) => {
+                let ty = fn_item
+                    .lets
+                    .iter()
+                    .rev()
+                    .chain(fn_item.params.iter().rev())
+                    .find(|(binding, _)| binding == name)
+                    .map(|(_, ty)| ty);
+                match ty {
+                    Some(ty) => self.resolve_type(&fn_item.module, ty, self_key),
+                    None => ReceiverType::Unknown,
+                }
+            }
+            Receiver::Unknown => ReceiverType::Unknown,
+        }
+    }
+
+    /// What `ty`, written in `module`, names.
+    pub fn resolve_type(&self, module: &[String], ty: &TypeRef, self_key: Option<&str>) -> ReceiverType {
+        match ty {
+            TypeRef::Path(path) if path.len() == 1 && path[0] == "Self" => match self_key {
+                Some(self_key) => ReceiverType::Type(self_key.to_string()),
+                None => ReceiverType::Unknown,
+            },
+            TypeRef::Path(path) => ReceiverType::Type(self.resolver.resolve(module, path).join("::")),
+            TypeRef::Bounds(bounds) => ReceiverType::Traits(
+                bounds
+                    .iter()
+                    .map(|bound| self.resolver.resolve(module, bound).join("::"))
+                    .collect(),
+            ),
+            TypeRef::Unknown => ReceiverType::Unknown,
+        }
+    }
+
+    fn method_edge(&self, receiver: ReceiverType, name: &str, self_key: Option<&str>) -> Option<Edge> {
+        match receiver {
+            ReceiverType::Type(type_key) => {
+                if self.types.contains_key(&type_key) {
+                    let callee = self.method_of(&type_key, name)?;
+                    Some(if Some(type_key.as_str()) == self_key {
+                        Edge::Helper(callee)
+                    } else {
+                        Edge::Method(callee)
+                    })
+                } else {
+                    let path: PathSegments = type_key.split("::").map(String::from).collect();
+                    if self.resolver.is_first_party(&path) {
+                        return None;
+                    }
+                    self.catalog.sink(&path).map(Edge::Sink)
+                }
+            }
+            ReceiverType::Traits(trait_keys) => trait_keys.into_iter().find_map(|trait_key| {
+                if self.trait_methods.contains_key(&(trait_key.clone(), name.to_string())) {
+                    return Some(Edge::TraitMethod {
+                        trait_key,
+                        method: name.to_string(),
+                    });
+                }
+                let path: PathSegments = trait_key.split("::").map(String::from).collect();
+                if self.catalog.is_boundary(&path) {
+                    return Some(Edge::Boundary {
+                        trait_key,
+                        method: name.to_string(),
+                    });
+                }
+                if self.resolver.is_first_party(&path) {
+                    return None;
+                }
+                self.catalog.sink(&path).map(Edge::Sink)
+            }),
+            ReceiverType::Unknown => None,
+        }
+    }
+}
+
+/// What a receiver's type resolves to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReceiverType {
+    /// A type, by absolute key (first-party or not).
+    Type(String),
+    /// A seam: traits by absolute key.
+    Traits(Vec<String>),
+    /// Not known.
+    Unknown,
+}
+
+/// `module::name` as a key.
+pub fn key(module: &[String], name: &str) -> String {
+    let mut key = module.join("::");
+    key.push_str("::");
+    key.push_str(name);
+    key
+}

@@ -1,0 +1,152 @@
+//! Path resolution: what a path written in a module names, as an absolute
+//! path whose first segment is a crate. `use` bindings (renames, globs,
+//! re-exports) are followed; paths into other crates come back as written.
+
+use crate::files::SourceFile;
+use crate::index::PathSegments;
+use std::collections::{HashMap, HashSet};
+
+/// Resolves paths against every module's items and `use` bindings.
+#[derive(Debug, Default)]
+pub struct Resolver {
+    /// `module::name` of every item and module.
+    defined: HashSet<String>,
+    /// Module key → (alias, target) of its `use` bindings; `*` for globs.
+    aliases: HashMap<String, Vec<(String, PathSegments)>>,
+    /// Crate names of the workspace's targets.
+    crate_names: HashSet<String>,
+}
+
+/// Deep enough for any real re-export chain, shallow enough to stop cycles.
+const MAX_DEPTH: u8 = 12;
+
+impl Resolver {
+    /// Tables from every file's index.
+    pub fn new(files: &[SourceFile], crate_names: HashSet<String>) -> Resolver {
+        let mut resolver = Resolver {
+            crate_names,
+            ..Resolver::default()
+        };
+        for file in files {
+            for defined in &file.index.defined {
+                resolver.defined.insert(super::key(&defined.module, &defined.name));
+            }
+            for use_item in &file.index.uses {
+                resolver
+                    .aliases
+                    .entry(use_item.module.join("::"))
+                    .or_default()
+                    .push((use_item.alias.clone(), use_item.target.clone()));
+            }
+        }
+        resolver
+    }
+
+    /// Whether `path` starts with a workspace crate.
+    pub fn is_first_party(&self, path: &[String]) -> bool {
+        path.first().is_some_and(|first| self.crate_names.contains(first))
+    }
+
+    /// Whether `module::name` is an item or module of the workspace.
+    pub fn is_defined(&self, path: &[String]) -> bool {
+        self.defined.contains(&path.join("::"))
+    }
+
+    /// The absolute path `path`, written in `module`, names.
+    pub fn resolve(&self, module: &[String], path: &[String]) -> PathSegments {
+        self.resolve_depth(module, path, 0)
+    }
+
+    fn resolve_depth(&self, module: &[String], path: &[String], depth: u8) -> PathSegments {
+        let Some(first) = path.first() else {
+            return Vec::new();
+        };
+        if depth > MAX_DEPTH || module.is_empty() {
+            return path.to_vec();
+        }
+        let (base, rest): (PathSegments, &[String]) = match first.as_str() {
+            "::" => return path[1..].to_vec(),
+            "crate" => (vec![module[0].clone()], &path[1..]),
+            "self" => (module.to_vec(), &path[1..]),
+            "super" => {
+                let mut base = module.to_vec();
+                let supers = path.iter().take_while(|segment| *segment == "super").count();
+                for _ in 0..supers {
+                    if base.len() > 1 {
+                        base.pop();
+                    }
+                }
+                (base, &path[supers..])
+            }
+            _ => {
+                if self.defined.contains(&super::key(module, first)) {
+                    let mut base = module.to_vec();
+                    base.push(first.clone());
+                    (base, &path[1..])
+                } else if let Some(target) = self.alias(module, first) {
+                    if target.len() == 1 && target[0] == *first {
+                        // `use serde_json;` names the extern crate itself.
+                        (vec![first.clone()], &path[1..])
+                    } else {
+                        (self.resolve_depth(module, target, depth + 1), &path[1..])
+                    }
+                } else if let Some(found) = self.glob(module, first, depth) {
+                    (found, &path[1..])
+                } else {
+                    (vec![first.clone()], &path[1..])
+                }
+            }
+        };
+        self.walk(base, rest, depth)
+    }
+
+    /// Follows `rest` from `base`, through re-exports where the workspace
+    /// defines them.
+    fn walk(&self, mut base: PathSegments, rest: &[String], depth: u8) -> PathSegments {
+        let walkable = self.is_first_party(&base);
+        for segment in rest {
+            if walkable && !self.defined.contains(&super::key(&base, segment)) {
+                if let Some(target) = self.alias(&base, segment) {
+                    let target = target.clone();
+                    base = self.resolve_depth(&base, &target, depth + 1);
+                    continue;
+                }
+                if let Some(found) = self.glob(&base, segment, depth) {
+                    base = found;
+                    continue;
+                }
+            }
+            base.push(segment.clone());
+        }
+        base
+    }
+
+    fn alias(&self, module: &[String], name: &str) -> Option<&PathSegments> {
+        self.aliases
+            .get(&module.join("::"))?
+            .iter()
+            .find(|(alias, _)| alias == name)
+            .map(|(_, target)| target)
+    }
+
+    /// `name` brought in by a glob import of `module`.
+    fn glob(&self, module: &[String], name: &str, depth: u8) -> Option<PathSegments> {
+        let aliases = self.aliases.get(&module.join("::"))?;
+        for (alias, target) in aliases {
+            if alias != "*" || depth > MAX_DEPTH {
+                continue;
+            }
+            let glob_module = self.resolve_depth(module, target, depth + 1);
+            if self.defined.contains(&super::key(&glob_module, name)) {
+                let mut found = glob_module;
+                found.push(name.to_string());
+                return Some(found);
+            }
+            if let Some(target) = self.alias(&glob_module, name) {
+                let target = target.clone();
+                return Some(self.resolve_depth(&glob_module, &target, depth + 1));
+            }
+        }
+        None
+    }
+}

@@ -1,0 +1,206 @@
+//! Heights: 0 for a fn whose own code (with its own helpers) makes an I/O
+//! call, otherwise 1 + the lowest I/O-reaching layer it calls. Memoised per
+//! fn; a fn met again while its own height is being computed counts as not
+//! reaching I/O through that path, which keeps recursion finite.
+
+use super::{is_production, LowerPoint};
+use crate::graph::{Edge, FnId, Graph};
+use crate::index::Body;
+use crate::report::LowerStubPoint;
+use std::collections::{BTreeSet, HashSet};
+
+#[derive(Clone, Copy)]
+enum State {
+    Unknown,
+    Busy,
+    Done(Option<u32>),
+}
+
+/// Memoised heights over one graph.
+pub struct Heights<'g> {
+    graph: &'g Graph,
+    memo: Vec<State>,
+}
+
+impl<'g> Heights<'g> {
+    /// No height known yet.
+    pub fn new(graph: &'g Graph) -> Self {
+        Heights {
+            graph,
+            memo: vec![State::Unknown; graph.fns.len()],
+        }
+    }
+
+    /// `fn_id` and its own helpers, transitively.
+    pub fn unit(&self, fn_id: FnId) -> Vec<FnId> {
+        let mut seen: HashSet<FnId> = HashSet::from([fn_id]);
+        let mut unit = vec![fn_id];
+        let mut next = 0;
+        while next < unit.len() {
+            let current = unit[next];
+            next += 1;
+            for edge in &self.graph.edges[current] {
+                if let Edge::Helper(helper) = edge.edge {
+                    if seen.insert(helper) {
+                        unit.push(helper);
+                    }
+                }
+            }
+        }
+        unit
+    }
+
+    /// The height of `fn_id`; `None` when it reaches no I/O.
+    pub fn height(&mut self, fn_id: FnId) -> Option<u32> {
+        match self.memo[fn_id] {
+            State::Done(height) => return height,
+            State::Busy => return None,
+            State::Unknown => {}
+        }
+        if matches!(self.graph.fn_item(fn_id).body, Body::Phantom { .. }) {
+            self.memo[fn_id] = State::Done(None);
+            return None;
+        }
+        self.memo[fn_id] = State::Busy;
+        let unit = self.unit(fn_id);
+        let edges: Vec<Edge> = unit
+            .iter()
+            .flat_map(|&member| self.graph.edges[member].iter().map(|edge| edge.edge.clone()))
+            .collect();
+        let height = if edges.iter().any(|edge| matches!(edge, Edge::Sink(_))) {
+            Some(0)
+        } else {
+            edges
+                .iter()
+                .filter_map(|edge| self.layer_height(edge))
+                .min()
+                .map(|lowest| lowest + 1)
+        };
+        self.memo[fn_id] = State::Done(height);
+        height
+    }
+
+    /// The height of the layer an edge reaches (`None`: helpers, sinks, pure).
+    pub fn layer_height(&mut self, edge: &Edge) -> Option<u32> {
+        match edge {
+            Edge::Helper(_) | Edge::Sink(_) => None,
+            Edge::Boundary { .. } => Some(0),
+            Edge::Method(callee) => self.height(*callee),
+            Edge::TraitMethod { trait_key, .. } if self.is_boundary(trait_key) => Some(0),
+            Edge::TraitMethod { .. } => self
+                .edge_targets(edge)
+                .into_iter()
+                .filter_map(|fn_id| self.height(fn_id))
+                .min(),
+        }
+    }
+
+    fn is_boundary(&self, trait_key: &str) -> bool {
+        self.graph
+            .traits
+            .get(trait_key)
+            .is_some_and(|&(file, local)| self.graph.files[file].index.traits[local].boundary)
+    }
+
+    /// The production fns a layer edge can land in.
+    pub fn edge_targets(&self, edge: &Edge) -> Vec<FnId> {
+        match edge {
+            Edge::Method(callee) => vec![*callee],
+            Edge::TraitMethod { trait_key, method } | Edge::Boundary { trait_key, method } => self
+                .graph
+                .implementations(trait_key, method, true)
+                .into_iter()
+                .map(|implementation| implementation.fn_id)
+                .filter(|&fn_id| is_production(self.graph, fn_id))
+                .collect(),
+            Edge::Helper(_) | Edge::Sink(_) => Vec::new(),
+        }
+    }
+
+    /// Adds to `hidden` the unit of `fn_id` and, above height 0, every
+    /// I/O-reaching layer below it down to the fns that make the I/O calls.
+    pub fn hide(&mut self, fn_id: FnId, hidden: &mut BTreeSet<FnId>) {
+        let mut stack = vec![fn_id];
+        while let Some(current) = stack.pop() {
+            if hidden.contains(&current) {
+                continue;
+            }
+            let unit = self.unit(current);
+            hidden.extend(unit.iter().copied());
+            if self.height(current).unwrap_or(0) == 0 {
+                continue;
+            }
+            for member in unit {
+                let edges: Vec<Edge> = self.graph.edges[member].iter().map(|edge| edge.edge.clone()).collect();
+                for edge in edges {
+                    if self.layer_height(&edge).is_none() {
+                        continue;
+                    }
+                    for target in self.edge_targets(&edge) {
+                        if self.height(target).is_some() && !hidden.contains(&target) {
+                            stack.push(target);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The height-0 seam at the bottom of `fn_id`'s cheapest path to I/O.
+    pub fn lower_point(&mut self, fn_id: FnId) -> Option<LowerPoint> {
+        let mut current = fn_id;
+        for _ in 0..64 {
+            let height = self.height(current)?;
+            if height == 0 {
+                return None;
+            }
+            let unit = self.unit(current);
+            let edges: Vec<Edge> = unit
+                .iter()
+                .flat_map(|&member| self.graph.edges[member].iter().map(|edge| edge.edge.clone()))
+                .collect();
+            let edge = edges.into_iter().find(|edge| self.layer_height(edge) == Some(height - 1))?;
+            if height == 1 {
+                return Some(self.point(edge));
+            }
+            current = self
+                .edge_targets(&edge)
+                .into_iter()
+                .find(|&target| self.height(target) == Some(height - 1))?;
+        }
+        None
+    }
+
+    fn point(&self, edge: Edge) -> LowerPoint {
+        let graph = self.graph;
+        let (path, method, location) = match &edge {
+            Edge::Method(callee) => {
+                let (self_key, _) = graph.owner_keys(*callee);
+                let fn_item = graph.fn_item(*callee);
+                (
+                    self_key.unwrap_or_default(),
+                    fn_item.name.clone(),
+                    Some((graph.fns[*callee].file, fn_item.name_at.line)),
+                )
+            }
+            Edge::TraitMethod { trait_key, method } | Edge::Boundary { trait_key, method } => {
+                let location = graph
+                    .trait_methods
+                    .get(&(trait_key.clone(), method.clone()))
+                    .map(|&fn_id| (graph.fns[fn_id].file, graph.fn_item(fn_id).name_at.line));
+                (trait_key.clone(), method.clone(), location)
+            }
+            Edge::Helper(_) | Edge::Sink(_) => (String::new(), String::new(), None),
+        };
+        LowerPoint {
+            info: LowerStubPoint {
+                path,
+                method,
+                file: None,
+                line: location.map(|(_, line)| line),
+            },
+            file: location.map(|(file, _)| file),
+            edge,
+        }
+    }
+}

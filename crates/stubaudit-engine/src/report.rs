@@ -1,0 +1,329 @@
+//! Stage `report`: the one data model every renderer reads, serialised as
+//! the `stubaudit-report/1` JSON schema (DESIGN.md). It only grows: fields
+//! are added, never renamed. Paths are relative to the workspace root with
+//! `/` separators; lists are sorted so output is deterministic.
+
+use crate::code::{Code, Level};
+use crate::diagnostic::{Diagnostic, Severity};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The schema name and version.
+pub const SCHEMA: &str = "stubaudit-report/1";
+
+/// The whole audit.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// Always [`SCHEMA`].
+    pub schema: &'static str,
+    /// Who made it.
+    pub tool: Tool,
+    /// The audited workspace's root, absolute.
+    pub workspace_root: PathBuf,
+    /// The coverage file joined, if any.
+    pub coverage: Option<CoverageInfo>,
+    /// Totals.
+    pub summary: Summary,
+    /// One entry per stub site, sorted by file, line, column.
+    pub stubs: Vec<Stub>,
+    /// Trouble with individual inputs.
+    pub diagnostics: Vec<ReportDiagnostic>,
+}
+
+/// The tool that made a report.
+#[derive(Debug, Clone, Serialize)]
+pub struct Tool {
+    /// `cargo-stubaudit`.
+    pub name: String,
+    /// Its version.
+    pub version: String,
+}
+
+/// The coverage file a report was joined with.
+#[derive(Debug, Clone, Serialize)]
+pub struct CoverageInfo {
+    /// The file as given.
+    pub file: String,
+    /// `lcov` or `llvm-cov-json`.
+    pub format: String,
+    /// Workspace files that changed after the coverage was made, or that it
+    /// names past their end.
+    pub stale_files: Vec<String>,
+}
+
+/// Totals over all stubs.
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    /// Number of stub sites.
+    pub stub_sites: usize,
+    /// Findings per code (every code listed).
+    pub by_code: BTreeMap<String, usize>,
+    /// Distinct production lines hidden by stubs.
+    pub hidden_lines: usize,
+    /// Of those, lines no test runs (`null` without coverage).
+    pub uncovered_hidden_lines: Option<usize>,
+}
+
+/// One stub site and what it hides.
+#[derive(Debug, Clone, Serialize)]
+pub struct Stub {
+    /// Stable hash of the site and target.
+    pub id: String,
+    /// The finding code.
+    pub code: Code,
+    /// Its level after policy.
+    pub level: Level,
+    /// Where the test sets the double up.
+    pub site: Site,
+    /// The double.
+    pub double: DoubleInfo,
+    /// What it replaces.
+    pub target: TargetInfo,
+    /// Production implementations of the target.
+    pub implementations: Vec<ImplementationInfo>,
+    /// Height above the I/O boundary (`io` and `wire` only).
+    pub height: Option<u32>,
+    /// `io`, `pure`, `phantom`, `external` or `wire`.
+    pub status: Status,
+    /// The production lines this stub keeps out of the test.
+    pub hidden: Hidden,
+    /// The boundary the stub could move down to.
+    pub lower_stub_point: Option<LowerStubPoint>,
+    /// One line of advice.
+    pub help: String,
+    /// Extra locations for the human renderer (not part of the schema).
+    #[serde(skip)]
+    pub notes: Vec<NoteAt>,
+    /// Length of the site's underlined name.
+    #[serde(skip)]
+    pub site_len: u32,
+    /// The reason of an inline allow comment or an allowed-stub entry.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allowed: Option<String>,
+}
+
+/// A secondary location shown under a finding.
+#[derive(Debug, Clone)]
+pub struct NoteAt {
+    /// Relative path.
+    pub file: String,
+    /// Line.
+    pub line: u32,
+    /// Column, 1-based.
+    pub column: u32,
+    /// Length to underline.
+    pub len: u32,
+    /// What is there.
+    pub label: String,
+}
+
+/// What a stubbed method amounts to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Reaches I/O.
+    Io,
+    /// Reaches no I/O.
+    Pure,
+    /// No real implementation.
+    Phantom,
+    /// Replaces something outside the workspace.
+    External,
+    /// A wire-level server.
+    Wire,
+}
+
+/// Where a stub is set up.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Site {
+    /// Relative path.
+    pub file: String,
+    /// Line.
+    pub line: u32,
+    /// Column.
+    pub column: u32,
+    /// `module::fn` of the test or helper that sets it up.
+    pub test: Option<String>,
+}
+
+/// The double at a site.
+#[derive(Debug, Clone, Serialize)]
+pub struct DoubleInfo {
+    /// How it is made (`mockall-automock`, `fake`, …).
+    pub kind: String,
+    /// Its type name.
+    #[serde(rename = "type")]
+    pub type_name: String,
+}
+
+/// What a stub replaces.
+#[derive(Debug, Clone, Serialize)]
+pub struct TargetInfo {
+    /// Absolute path of the trait, type or module.
+    pub path: String,
+    /// The method; `null` for a whole fake object.
+    pub method: Option<String>,
+    /// Where it is declared, when in the workspace.
+    pub file: Option<String>,
+    /// Its line.
+    pub line: Option<u32>,
+}
+
+/// One production implementation.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct ImplementationInfo {
+    /// The implementing type (or the trait, for a default method).
+    #[serde(rename = "type")]
+    pub type_name: String,
+    /// Relative path.
+    pub file: String,
+    /// First line of the fn.
+    pub line_start: u32,
+    /// Last line.
+    pub line_end: u32,
+    /// Its height; `null` when it reaches no I/O.
+    pub height: Option<u32>,
+}
+
+/// The lines a stub hides.
+#[derive(Debug, Clone, Serialize)]
+pub struct Hidden {
+    /// Non-blank, non-comment lines.
+    pub lines: u32,
+    /// Of those, lines no test runs (`null` without coverage).
+    pub uncovered: Option<u32>,
+    /// Per fn.
+    pub ranges: Vec<HiddenRange>,
+}
+
+/// The hidden lines of one fn.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct HiddenRange {
+    /// Relative path.
+    pub file: String,
+    /// First line.
+    pub start: u32,
+    /// Last line.
+    pub end: u32,
+    /// `Type::method` or `fn`.
+    #[serde(rename = "fn")]
+    pub fn_name: String,
+    /// Code lines in the range (not part of the schema).
+    #[serde(skip)]
+    pub lines: u32,
+}
+
+/// The boundary a stub could move down to.
+#[derive(Debug, Clone, Serialize)]
+pub struct LowerStubPoint {
+    /// The trait (or type) path.
+    pub path: String,
+    /// The method.
+    pub method: String,
+    /// Where it is declared, when in the workspace.
+    pub file: Option<String>,
+    /// Its line.
+    pub line: Option<u32>,
+}
+
+/// A diagnostic with a relative path.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct ReportDiagnostic {
+    /// `warning` or `note`.
+    pub level: Severity,
+    /// Relative path.
+    pub file: String,
+    /// Line, when known.
+    pub line: Option<u32>,
+    /// What went wrong.
+    pub message: String,
+}
+
+/// `path` relative to `root`, with `/` separators.
+pub fn relative(root: &Path, path: &Path) -> String {
+    let relative = path.strip_prefix(root).unwrap_or(path);
+    relative
+        .components()
+        .map(|component| component.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+impl Report {
+    /// Assembles and sorts a report.
+    pub fn new(root: &Path, version: &str, mut stubs: Vec<Stub>, diagnostics: &[Diagnostic]) -> Report {
+        stubs.sort_by(|a, b| {
+            (&a.site, &a.target.method, &a.target.path).cmp(&(&b.site, &b.target.method, &b.target.path))
+        });
+        let mut diagnostics: Vec<ReportDiagnostic> = diagnostics
+            .iter()
+            .map(|diagnostic| ReportDiagnostic {
+                level: diagnostic.level,
+                file: relative(root, &diagnostic.file),
+                line: diagnostic.line,
+                message: diagnostic.message.clone(),
+            })
+            .collect();
+        diagnostics.sort();
+        diagnostics.dedup();
+        let mut report = Report {
+            schema: SCHEMA,
+            tool: Tool {
+                name: "cargo-stubaudit".to_string(),
+                version: version.to_string(),
+            },
+            workspace_root: root.to_path_buf(),
+            coverage: None,
+            summary: Summary {
+                stub_sites: 0,
+                by_code: BTreeMap::new(),
+                hidden_lines: 0,
+                uncovered_hidden_lines: None,
+            },
+            stubs,
+            diagnostics,
+        };
+        report.summarize();
+        report
+    }
+
+    /// Recomputes the summary from the stubs (after policy or coverage change).
+    pub fn summarize(&mut self) {
+        let mut by_code: BTreeMap<String, usize> =
+            Code::ALL.iter().map(|code| (code.as_str().to_string(), 0)).collect();
+        let mut hidden: BTreeMap<(String, u32, u32), u32> = BTreeMap::new();
+        let mut uncovered: Option<usize> = None;
+        for stub in &self.stubs {
+            *by_code.entry(stub.code.as_str().to_string()).or_default() += 1;
+            if stub.level == Level::Allow {
+                continue;
+            }
+            for range in &stub.hidden.ranges {
+                hidden.insert((range.file.clone(), range.start, range.end), range.lines);
+            }
+        }
+        let hidden_lines = hidden.values().map(|&lines| lines as usize).sum();
+        if self.coverage.is_some() {
+            uncovered = Some(
+                self.stubs
+                    .iter()
+                    .filter(|stub| stub.level != Level::Allow)
+                    .filter_map(|stub| stub.hidden.uncovered)
+                    .map(|count| count as usize)
+                    .sum(),
+            );
+        }
+        self.summary = Summary {
+            stub_sites: self.stubs.iter().filter(|stub| stub.code != Code::UnusedDouble).count(),
+            by_code,
+            hidden_lines,
+            uncovered_hidden_lines: uncovered,
+        };
+    }
+
+    /// The highest level among the findings.
+    pub fn worst_level(&self) -> Option<Level> {
+        self.stubs.iter().map(|stub| stub.level).max()
+    }
+}

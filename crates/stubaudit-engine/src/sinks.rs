@@ -1,0 +1,142 @@
+//! Stage `sinks`: the I/O catalog. A call leaves the process when its
+//! resolved path (or its receiver's type or trait) starts with one of these
+//! prefixes. The catalog is data: `[workspace.metadata.stubaudit] io-crates`
+//! extends it. The stubaudit library's own traits are boundaries by
+//! definition: their adapters are the I/O.
+
+use serde::Serialize;
+
+/// What kind of I/O a sink does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SinkKind {
+    /// An HTTP client.
+    Http,
+    /// A database driver or key-value store.
+    Db,
+    /// The file system.
+    Fs,
+    /// Sockets.
+    Net,
+    /// Child processes.
+    Process,
+    /// The wall clock.
+    Clock,
+}
+
+/// Path prefixes (segments joined with `::`) and what they reach.
+const CATALOG: &[(&str, SinkKind)] = &[
+    ("reqwest", SinkKind::Http),
+    ("ureq", SinkKind::Http),
+    ("hyper", SinkKind::Http),
+    ("hyper_util", SinkKind::Http),
+    ("isahc", SinkKind::Http),
+    ("surf", SinkKind::Http),
+    ("attohttpc", SinkKind::Http),
+    ("curl", SinkKind::Http),
+    ("awc", SinkKind::Http),
+    ("sqlx", SinkKind::Db),
+    ("diesel", SinkKind::Db),
+    ("postgres", SinkKind::Db),
+    ("tokio_postgres", SinkKind::Db),
+    ("deadpool_postgres", SinkKind::Db),
+    ("rusqlite", SinkKind::Db),
+    ("redis", SinkKind::Db),
+    ("mongodb", SinkKind::Db),
+    ("sea_orm", SinkKind::Db),
+    ("mysql", SinkKind::Db),
+    ("mysql_async", SinkKind::Db),
+    ("sled", SinkKind::Db),
+    ("rocksdb", SinkKind::Db),
+    ("scylla", SinkKind::Db),
+    ("std::fs", SinkKind::Fs),
+    ("tokio::fs", SinkKind::Fs),
+    ("async_std::fs", SinkKind::Fs),
+    ("fs_err", SinkKind::Fs),
+    ("std::net", SinkKind::Net),
+    ("tokio::net", SinkKind::Net),
+    ("async_std::net", SinkKind::Net),
+    ("socket2", SinkKind::Net),
+    ("std::process", SinkKind::Process),
+    ("tokio::process", SinkKind::Process),
+    ("std::time::SystemTime::now", SinkKind::Clock),
+    ("chrono::Utc::now", SinkKind::Clock),
+    ("chrono::Local::now", SinkKind::Clock),
+];
+
+/// Traits that are boundaries by definition, with the I/O their adapters do.
+const BOUNDARIES: &[(&str, SinkKind)] = &[
+    ("stubaudit::http::HttpClient", SinkKind::Http),
+    ("stubaudit::http::AsyncHttpClient", SinkKind::Http),
+    ("stubaudit::db::Database", SinkKind::Db),
+];
+
+/// The I/O catalog in force: the built-in one plus configured crates.
+#[derive(Debug, Clone, Default)]
+pub struct Catalog {
+    extra: Vec<(String, SinkKind)>,
+    extra_boundaries: Vec<String>,
+}
+
+impl Catalog {
+    /// Adds a path prefix (`my_db_driver`, `my_crate::net`) as a sink.
+    pub fn add_sink(&mut self, prefix: &str, kind: SinkKind) {
+        self.extra.push((prefix.to_string(), kind));
+    }
+
+    /// Adds a trait path that is a boundary by configuration.
+    pub fn add_boundary(&mut self, path: &str) {
+        self.extra_boundaries.push(path.to_string());
+    }
+
+    /// The sink `path` belongs to, if any.
+    pub fn sink(&self, path: &[String]) -> Option<SinkKind> {
+        let key = path.join("::");
+        CATALOG
+            .iter()
+            .map(|(prefix, kind)| (*prefix, *kind))
+            .chain(self.extra.iter().map(|(prefix, kind)| (prefix.as_str(), *kind)))
+            .find(|(prefix, _)| starts_with_segments(&key, prefix))
+            .map(|(_, kind)| kind)
+    }
+
+    /// Whether the (external or configured) trait at `path` is a boundary.
+    pub fn is_boundary(&self, path: &[String]) -> bool {
+        let key = path.join("::");
+        BOUNDARIES.iter().any(|(boundary, _)| *boundary == key)
+            || self.extra_boundaries.iter().any(|boundary| *boundary == key)
+    }
+}
+
+/// `key` is `prefix` or continues it at a segment boundary.
+fn starts_with_segments(key: &str, prefix: &str) -> bool {
+    key == prefix || (key.starts_with(prefix) && key[prefix.len()..].starts_with("::"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn path(text: &str) -> Vec<String> {
+        text.split("::").map(String::from).collect()
+    }
+
+    #[test]
+    fn prefixes_match_whole_segments() {
+        let catalog = Catalog::default();
+        assert_eq!(catalog.sink(&path("std::fs::read")), Some(SinkKind::Fs));
+        assert_eq!(catalog.sink(&path("reqwest::Client")), Some(SinkKind::Http));
+        assert_eq!(catalog.sink(&path("reqwest_middleware::Client")), None);
+        assert_eq!(catalog.sink(&path("std::fmt::Display")), None);
+    }
+
+    #[test]
+    fn configured_sinks_and_boundaries_count() {
+        let mut catalog = Catalog::default();
+        catalog.add_sink("acme_bus", SinkKind::Net);
+        catalog.add_boundary("app::Mailer");
+        assert_eq!(catalog.sink(&path("acme_bus::publish")), Some(SinkKind::Net));
+        assert!(catalog.is_boundary(&path("app::Mailer")));
+        assert!(catalog.is_boundary(&path("stubaudit::http::HttpClient")));
+    }
+}
