@@ -39,3 +39,19 @@ fn parse_args(args: proc_macro2::TokenStream) -> syn::Result<bool> {
         ))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_nothing_or_mock_only() {
+        assert_eq!(parse_args(quote! {}).ok(), Some(false));
+        assert_eq!(parse_args(quote! { mock }).ok(), Some(true));
+        let error = parse_args(quote! { mocks }).expect_err("a typo is an error");
+        assert!(
+            error.to_string().contains("expected `mock` or no argument"),
+            "{error}"
+        );
+    }
+}
