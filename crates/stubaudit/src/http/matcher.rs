@@ -535,6 +535,43 @@ mod tests {
     }
 
     #[test]
+    fn a_subset_diff_shows_only_the_keys_the_route_looks_at() {
+        let matcher = post("/x").body_json_subset(r#"{"fields": {"key": "OPS", "labels": ["a"]}}"#);
+        let body = r#"{"fields": {"key": "DEV", "labels": ["a"], "summary": "s"}, "update": {}}"#;
+        let checks = matcher.checks(&request(Method::POST, "/x", body));
+        let body_check = checks.last().expect("a body check");
+        assert!(!body_check.ok);
+        insta::assert_snapshot!(body_check.diff.clone().unwrap_or_default(), @r#"
+        --- expected
+        +++ actual
+        @@ -1,6 +1,6 @@
+         {
+           "fields": {
+        -    "key": "OPS",
+        +    "key": "DEV",
+             "labels": [
+               "a"
+             ]
+        "#);
+    }
+
+    #[test]
+    fn a_body_that_is_not_json_says_so() {
+        let checks = post("/x")
+            .body_json("{}")
+            .checks(&request(Method::POST, "/x", "a=1"));
+        let body_check = checks.last().expect("a body check");
+        assert!(!body_check.ok);
+        assert!(
+            body_check
+                .actual
+                .starts_with("not JSON (expected value at line 1 column 1)"),
+            "{}",
+            body_check.actual
+        );
+    }
+
+    #[test]
     fn body_bytes_and_text_are_exact() {
         assert!(post("/x")
             .body_text("a=1")
