@@ -66,7 +66,7 @@ pub struct Args {
     pub output: Option<PathBuf>,
 
     /// Coloring
-    #[arg(long, value_enum, value_name = "WHEN", env = "CARGO_TERM_COLOR", default_value_t = Color::Auto, help_heading = "Output")]
+    #[arg(long, value_enum, value_name = "WHEN", env = "CARGO_TERM_COLOR", hide_env_values = true, default_value_t = Color::Auto, help_heading = "Output")]
     pub color: Color,
 
     /// List boundary stubs and notes too

@@ -60,7 +60,10 @@ impl Config {
         }
         for allowed in &config.allow {
             if allowed.reason.trim().is_empty() {
-                bail!("invalid `[workspace.metadata.stubaudit]`: allowed stub `{}` needs a `reason`", allowed.path);
+                bail!(
+                    "invalid `[workspace.metadata.stubaudit]`: allowed stub `{}` needs a `reason`",
+                    allowed.path
+                );
             }
         }
         Ok(config)
@@ -119,7 +122,9 @@ mod tests {
 
     #[test]
     fn unknown_key_is_an_error_naming_it() {
-        let error = Config::from_json(&serde_json::json!({"max-hieght": 1})).err().map(|e| format!("{e:#}"));
+        let error = Config::from_json(&serde_json::json!({"max-hieght": 1}))
+            .err()
+            .map(|e| format!("{e:#}"));
         assert!(error.is_some_and(|message| message.contains("max-hieght")));
     }
 
@@ -133,7 +138,10 @@ mod tests {
     fn levels_and_thresholds_reach_the_policy() {
         let value = serde_json::json!({"levels": {"high-stub": "deny"}, "thick-adapter-lines": 5});
         let policy = Config::from_json(&value).map(|config| config.policy()).ok();
-        assert_eq!(policy.as_ref().map(|p| p.level(Code::HighStub, Some(1))), Some(Level::Deny));
+        assert_eq!(
+            policy.as_ref().map(|p| p.level(Code::HighStub, Some(1))),
+            Some(Level::Deny)
+        );
         assert_eq!(policy.map(|p| p.thick_adapter_lines), Some(5));
     }
 }

@@ -53,10 +53,15 @@ fn audit(args: &Args, stdout: &mut dyn Write) -> Result<ExitCode> {
         packages: args.workspace.package.clone(),
         exclude: args.workspace.exclude.clone(),
     };
-    let workspace = stubaudit_engine::load::load(args.manifest.manifest_path.as_deref(), &selection)?;
+    let workspace =
+        stubaudit_engine::load::load(args.manifest.manifest_path.as_deref(), &selection)?;
     let config = config::Config::from_json(&workspace.config)?;
     let mut policy = config.policy();
-    for (names, level) in [(&args.allow, Level::Allow), (&args.warn, Level::Warn), (&args.deny, Level::Deny)] {
+    for (names, level) in [
+        (&args.allow, Level::Allow),
+        (&args.warn, Level::Warn),
+        (&args.deny, Level::Deny),
+    ] {
         for name in names {
             let code = Code::parse(name).ok_or_else(|| anyhow!("unknown finding code `{name}`"))?;
             policy.levels.insert(code, level);
@@ -101,10 +106,21 @@ fn audit(args: &Args, stdout: &mut dyn Write) -> Result<ExitCode> {
 
 /// Writes `bytes` to a temporary file beside `path`, then renames it over.
 pub fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
-    let dir = path.parent().filter(|dir| !dir.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
-    let name = path.file_name().ok_or_else(|| anyhow!("`{}` is not a file path", path.display()))?;
-    let temporary = dir.join(format!(".{}.tmp{}", name.to_string_lossy(), std::process::id()));
-    std::fs::write(&temporary, bytes).with_context(|| format!("could not write `{}`", temporary.display()))?;
-    std::fs::rename(&temporary, path).with_context(|| format!("could not write `{}`", path.display()))?;
+    let dir = path
+        .parent()
+        .filter(|dir| !dir.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let name = path
+        .file_name()
+        .ok_or_else(|| anyhow!("`{}` is not a file path", path.display()))?;
+    let temporary = dir.join(format!(
+        ".{}.tmp{}",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    std::fs::write(&temporary, bytes)
+        .with_context(|| format!("could not write `{}`", temporary.display()))?;
+    std::fs::rename(&temporary, path)
+        .with_context(|| format!("could not write `{}`", path.display()))?;
     Ok(())
 }

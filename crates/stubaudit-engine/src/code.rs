@@ -80,7 +80,9 @@ impl Code {
     /// The level it has unless configured otherwise.
     pub fn default_level(self) -> Level {
         match self {
-            Code::HighStub | Code::PureStub | Code::ThickAdapter | Code::UnusedDouble => Level::Warn,
+            Code::HighStub | Code::PureStub | Code::ThickAdapter | Code::UnusedDouble => {
+                Level::Warn
+            }
             Code::PhantomStub => Level::Deny,
             Code::BoundaryStub => Level::Info,
         }
@@ -93,7 +95,9 @@ impl Code {
             Code::PureStub => "a stub of code that reaches no I/O: the test mocks its own logic",
             Code::PhantomStub => "a stub of a method that has no real implementation",
             Code::ThickAdapter => "a stub at the boundary whose adapter still hides much logic",
-            Code::BoundaryStub => "a stub at the I/O boundary: the production logic runs under test",
+            Code::BoundaryStub => {
+                "a stub at the I/O boundary: the production logic runs under test"
+            }
             Code::UnusedDouble => "a double that no test sets up",
         }
     }

@@ -30,7 +30,11 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// A warning about `file`.
-    pub fn warning(file: impl Into<PathBuf>, line: Option<u32>, message: impl Into<String>) -> Self {
+    pub fn warning(
+        file: impl Into<PathBuf>,
+        line: Option<u32>,
+        message: impl Into<String>,
+    ) -> Self {
         Self {
             level: Severity::Warning,
             file: file.into(),

@@ -110,15 +110,40 @@ pub struct Doubles {
 /// Library doubles: type path, the boundary it replaces, the method a bare
 /// construction stubs (`None`: expectations name the method).
 const LIBRARY_DOUBLES: &[(&str, &str, Option<&str>)] = &[
-    ("stubaudit::http::HttpStub", "stubaudit::http::HttpClient", Some("send")),
-    ("stubaudit::http::MockHttpClient", "stubaudit::http::HttpClient", None),
-    ("stubaudit::http::MockAsyncHttpClient", "stubaudit::http::AsyncHttpClient", None),
-    ("stubaudit::db::DbStub", "stubaudit::db::Database", Some("execute")),
-    ("stubaudit::db::MockDatabase", "stubaudit::db::Database", None),
+    (
+        "stubaudit::http::HttpStub",
+        "stubaudit::http::HttpClient",
+        Some("send"),
+    ),
+    (
+        "stubaudit::http::MockHttpClient",
+        "stubaudit::http::HttpClient",
+        None,
+    ),
+    (
+        "stubaudit::http::MockAsyncHttpClient",
+        "stubaudit::http::AsyncHttpClient",
+        None,
+    ),
+    (
+        "stubaudit::db::DbStub",
+        "stubaudit::db::Database",
+        Some("execute"),
+    ),
+    (
+        "stubaudit::db::MockDatabase",
+        "stubaudit::db::Database",
+        None,
+    ),
 ];
 
 /// Wire-level server types (and `mockito` itself, for `mockito::mock`).
-const WIRE_SERVERS: &[&str] = &["wiremock::MockServer", "httpmock::MockServer", "mockito::Server", "mockito"];
+const WIRE_SERVERS: &[&str] = &[
+    "wiremock::MockServer",
+    "httpmock::MockServer",
+    "mockito::Server",
+    "mockito",
+];
 
 /// Wire-level server constructors.
 const WIRE_CONSTRUCTORS: &[&str] = &[
@@ -197,7 +222,10 @@ pub fn find(graph: &Graph) -> Doubles {
             let Some(self_name) = self_path.last() else {
                 continue;
             };
-            let self_key = graph.resolver.resolve(&impl_item.module, self_path).join("::");
+            let self_key = graph
+                .resolver
+                .resolve(&impl_item.module, self_path)
+                .join("::");
             let trait_key = impl_item
                 .trait_path
                 .as_ref()
@@ -270,7 +298,10 @@ pub fn find(graph: &Graph) -> Doubles {
                 .map(|path| stands_for_trait(graph, &graph.resolver.resolve(&mock.module, path)))
                 .collect();
             if stands_for.is_empty() {
-                let type_key = graph.resolver.resolve(&mock.module, std::slice::from_ref(&mock.name)).join("::");
+                let type_key = graph
+                    .resolver
+                    .resolve(&mock.module, std::slice::from_ref(&mock.name))
+                    .join("::");
                 stands_for.push(StandsFor::Type(type_key));
             }
             add(
@@ -297,7 +328,14 @@ pub fn find(graph: &Graph) -> Doubles {
             continue;
         }
         let file = graph.fns[fn_id].file;
-        sites_in(graph, &doubles.doubles, &by_key, file, fn_item, &mut doubles.sites);
+        sites_in(
+            graph,
+            &doubles.doubles,
+            &by_key,
+            file,
+            fn_item,
+            &mut doubles.sites,
+        );
     }
     doubles
 }
@@ -331,15 +369,18 @@ fn sites_in(
     let test = test_name(fn_item, graph.files[file].role.is_test());
     let mut constructions: BTreeMap<usize, Vec<(Position, u32)>> = BTreeMap::new();
     let mut expected: HashSet<usize> = HashSet::new();
-    let site = |double: usize, target: StandsFor, method: Option<String>, at: Position, len: u32| StubSite {
-        file,
-        at,
-        len,
-        test: test.clone(),
-        double,
-        target,
-        method,
-    };
+    let site =
+        |double: usize, target: StandsFor, method: Option<String>, at: Position, len: u32| {
+            StubSite {
+                file,
+                at,
+                len,
+                test: test.clone(),
+                double,
+                target,
+                method,
+            }
+        };
     for call in &fn_item.calls {
         match &call.kind {
             CallKind::Path(path) => {
@@ -359,27 +400,47 @@ fn sites_in(
                 };
                 if let Some(method) = last.strip_suffix("_context") {
                     let target = target_for(&doubles[double], method, graph);
-                    sites.push(site(double, target, Some(method.to_string()), call.at, call.len));
+                    sites.push(site(
+                        double,
+                        target,
+                        Some(method.to_string()),
+                        call.at,
+                        call.len,
+                    ));
                 } else if is_constructor(last) {
-                    constructions.entry(double).or_default().push((call.at, call.len));
+                    constructions
+                        .entry(double)
+                        .or_default()
+                        .push((call.at, call.len));
                 }
             }
             CallKind::Construct(path) => {
                 let resolved = graph.resolver.resolve(&fn_item.module, path).join("::");
                 if let Some(&double) = by_key.get(&resolved) {
-                    constructions.entry(double).or_default().push((call.at, call.len));
+                    constructions
+                        .entry(double)
+                        .or_default()
+                        .push((call.at, call.len));
                 }
             }
             CallKind::Method { receiver, name } => {
                 let Some(method) = name.strip_prefix("expect_") else {
                     continue;
                 };
-                let Some(double) = receiver_double(graph, by_key, doubles, fn_item, receiver, method) else {
+                let Some(double) =
+                    receiver_double(graph, by_key, doubles, fn_item, receiver, method)
+                else {
                     continue;
                 };
                 expected.insert(double);
                 let target = target_for(&doubles[double], method, graph);
-                sites.push(site(double, target, Some(method.to_string()), call.at, call.len));
+                sites.push(site(
+                    double,
+                    target,
+                    Some(method.to_string()),
+                    call.at,
+                    call.len,
+                ));
             }
         }
     }
@@ -405,7 +466,9 @@ fn sites_in(
 }
 
 fn is_constructor(name: &str) -> bool {
-    matches!(name, "new" | "default" | "faux") || name.starts_with("new_") || name.starts_with("with_")
+    matches!(name, "new" | "default" | "faux")
+        || name.starts_with("new_")
+        || name.starts_with("with_")
 }
 
 /// The double a `receiver.expect_method()` call sets up.
@@ -437,7 +500,12 @@ fn receiver_double(
     let mut candidates = doubles
         .iter()
         .enumerate()
-        .filter(|(_, double)| matches!(double.kind, DoubleKind::MockallAutomock | DoubleKind::MockallMock))
+        .filter(|(_, double)| {
+            matches!(
+                double.kind,
+                DoubleKind::MockallAutomock | DoubleKind::MockallMock
+            )
+        })
         .filter(|(_, double)| {
             double.stands_for.iter().any(|stands| match stands {
                 StandsFor::Trait(trait_key) => graph
@@ -462,7 +530,9 @@ fn target_for(double: &Double, method: &str, graph: &Graph) -> StandsFor {
                 .trait_methods
                 .contains_key(&(trait_key.clone(), method.to_string())),
             StandsFor::Type(type_key) => graph.method_of(type_key, method).is_some(),
-            StandsFor::Module(module) => graph.free_fns.contains_key(&format!("{module}::{method}")),
+            StandsFor::Module(module) => {
+                graph.free_fns.contains_key(&format!("{module}::{method}"))
+            }
             _ => false,
         })
         .or(double.stands_for.first())
@@ -475,7 +545,12 @@ fn target_for(double: &Double, method: &str, graph: &Graph) -> StandsFor {
 /// `tests/link.rs`), as `cargo test` prints them.
 pub fn test_name(fn_item: &FnItem, test_target: bool) -> String {
     let skip = usize::from(!test_target);
-    let mut parts: Vec<&str> = fn_item.module.iter().skip(skip).map(String::as_str).collect();
+    let mut parts: Vec<&str> = fn_item
+        .module
+        .iter()
+        .skip(skip)
+        .map(String::as_str)
+        .collect();
     parts.push(&fn_item.name);
     parts.join("::")
 }

@@ -78,12 +78,23 @@ pub fn collect(workspace: &Workspace, jobs: Option<usize>) -> SourceTree {
             }
         })
     };
-    match jobs.and_then(|jobs| rayon::ThreadPoolBuilder::new().num_threads(jobs).build().ok()) {
+    match jobs.and_then(|jobs| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(jobs)
+            .build()
+            .ok()
+    }) {
         Some(pool) => pool.install(|| run(&shared)),
         None => run(&shared),
     }
-    let mut tree = shared.out.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner());
-    let seen = shared.seen.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut tree = shared
+        .out
+        .into_inner()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let seen = shared
+        .seen
+        .into_inner()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     tree.diagnostics.extend(unreached_files(workspace, &seen));
     tree.files.sort_by(|a, b| a.index.path.cmp(&b.index.path));
     tree.diagnostics.sort();
@@ -92,7 +103,10 @@ pub fn collect(workspace: &Workspace, jobs: Option<usize>) -> SourceTree {
 
 fn spawn<'s>(scope: &rayon::Scope<'s>, shared: &'s Shared, job: Job) {
     {
-        let mut seen = shared.seen.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut seen = shared
+            .seen
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         if !seen.insert(job.path.clone()) {
             return;
         }
@@ -110,7 +124,12 @@ fn spawn<'s>(scope: &rayon::Scope<'s>, shared: &'s Shared, job: Job) {
             module: job.module.clone(),
             in_test: job.in_test,
         };
-        let index = extract(&context, &parsed.syntax, parsed.code_lines, parsed.line_count);
+        let index = extract(
+            &context,
+            &parsed.syntax,
+            parsed.code_lines,
+            parsed.line_count,
+        );
         drop(parsed.syntax);
         let mut diagnostics: Vec<Diagnostic> = index
             .notes
@@ -134,12 +153,18 @@ fn spawn<'s>(scope: &rayon::Scope<'s>, shared: &'s Shared, job: Job) {
                 Err(tried) => diagnostics.push(Diagnostic::warning(
                     &job.path,
                     Some(decl.line),
-                    format!("file for module `{}` not found (looked for {tried})", decl.name),
+                    format!(
+                        "file for module `{}` not found (looked for {tried})",
+                        decl.name
+                    ),
                 )),
             }
         }
         push_diagnostics(shared, diagnostics);
-        let mut out = shared.out.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut out = shared
+            .out
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         out.files.push(SourceFile {
             index,
             package: job.package,
@@ -153,14 +178,21 @@ fn push_diagnostics(shared: &Shared, diagnostics: Vec<Diagnostic>) {
     if diagnostics.is_empty() {
         return;
     }
-    let mut out = shared.out.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut out = shared
+        .out
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     out.diagnostics.extend(diagnostics);
 }
 
 /// The file of `decl`, declared in `parent` (a `mod.rs`-like file when
 /// `parent_mod_root`), and whether that file is itself `mod.rs`-like; or the
 /// paths tried.
-pub fn module_file(parent: &Path, parent_mod_root: bool, decl: &ModDecl) -> Result<(PathBuf, bool), String> {
+pub fn module_file(
+    parent: &Path,
+    parent_mod_root: bool,
+    decl: &ModDecl,
+) -> Result<(PathBuf, bool), String> {
     let parent_dir = parent.parent().unwrap_or(Path::new(""));
     let mut dir = parent_dir.to_path_buf();
     if !parent_mod_root {
@@ -172,7 +204,9 @@ pub fn module_file(parent: &Path, parent_mod_root: bool, decl: &ModDecl) -> Resu
         let base = if decl.inline_parents.is_empty() {
             parent_dir.to_path_buf()
         } else {
-            decl.inline_parents.iter().fold(dir, |dir, name| dir.join(name))
+            decl.inline_parents
+                .iter()
+                .fold(dir, |dir, name| dir.join(name))
         };
         let path = base.join(path_attr);
         return if path.is_file() {
@@ -209,7 +243,11 @@ fn unreached_files(workspace: &Workspace, seen: &HashSet<PathBuf>) -> Vec<Diagno
                 if path.is_dir() {
                     stack.push(path);
                 } else if path.extension().is_some_and(|ext| ext == "rs") && !seen.contains(&path) {
-                    diagnostics.push(Diagnostic::note(&path, None, "no module reaches this file; it is not audited"));
+                    diagnostics.push(Diagnostic::note(
+                        &path,
+                        None,
+                        "no module reaches this file; it is not audited",
+                    ));
                 }
             }
         }

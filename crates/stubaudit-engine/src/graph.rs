@@ -104,14 +104,50 @@ pub struct Graph {
 
 /// Calls that are not followed: constructors and conversions.
 const NOT_FOLLOWED: &[&str] = &[
-    "new", "default", "from", "into", "try_from", "try_into", "fmt", "clone", "to_string", "eq", "ne",
-    "cmp", "partial_cmp", "hash", "drop", "as_ref", "as_mut", "deref", "deref_mut", "borrow",
+    "new",
+    "default",
+    "from",
+    "into",
+    "try_from",
+    "try_into",
+    "fmt",
+    "clone",
+    "to_string",
+    "eq",
+    "ne",
+    "cmp",
+    "partial_cmp",
+    "hash",
+    "drop",
+    "as_ref",
+    "as_mut",
+    "deref",
+    "deref_mut",
+    "borrow",
 ];
 
 /// Traits whose impls are conversions or plumbing, never followed.
 const PLUMBING_TRAITS: &[&str] = &[
-    "From", "Into", "TryFrom", "TryInto", "Display", "Debug", "Clone", "Default", "PartialEq", "Eq",
-    "PartialOrd", "Ord", "Hash", "Drop", "Deref", "DerefMut", "AsRef", "AsMut", "Borrow", "FromStr",
+    "From",
+    "Into",
+    "TryFrom",
+    "TryInto",
+    "Display",
+    "Debug",
+    "Clone",
+    "Default",
+    "PartialEq",
+    "Eq",
+    "PartialOrd",
+    "Ord",
+    "Hash",
+    "Drop",
+    "Deref",
+    "DerefMut",
+    "AsRef",
+    "AsMut",
+    "Borrow",
+    "FromStr",
     "Error",
 ];
 
@@ -135,7 +171,9 @@ impl Graph {
             files,
         };
         graph.tables();
-        graph.edges = (0..graph.fns.len()).map(|fn_id| graph.edges_of(fn_id)).collect();
+        graph.edges = (0..graph.fns.len())
+            .map(|fn_id| graph.edges_of(fn_id))
+            .collect();
         graph
     }
 
@@ -155,7 +193,9 @@ impl Graph {
             }
             for (impl_index, impl_item) in index.impls.iter().enumerate() {
                 let self_key = match &impl_item.self_ty {
-                    TypeRef::Path(path) => Some(self.resolver.resolve(&impl_item.module, path).join("::")),
+                    TypeRef::Path(path) => {
+                        Some(self.resolver.resolve(&impl_item.module, path).join("::"))
+                    }
                     _ => None,
                 };
                 let trait_key = impl_item
@@ -168,20 +208,31 @@ impl Graph {
                         .or_default()
                         .push((file_index, impl_index, self_key.clone()));
                 }
-                self.impl_keys.insert((file_index, impl_index), (self_key, trait_key));
+                self.impl_keys
+                    .insert((file_index, impl_index), (self_key, trait_key));
             }
         }
         for (file_index, file) in self.files.iter().enumerate() {
             for (local, fn_item) in file.index.fns.iter().enumerate() {
                 let fn_id = self.fns.len();
-                self.fns.push(FnRef { file: file_index, local });
+                self.fns.push(FnRef {
+                    file: file_index,
+                    local,
+                });
                 match fn_item.owner {
                     Owner::Module => {
-                        self.free_fns.entry(key(&fn_item.module, &fn_item.name)).or_insert(fn_id);
+                        self.free_fns
+                            .entry(key(&fn_item.module, &fn_item.name))
+                            .or_insert(fn_id);
                     }
                     Owner::Impl(impl_index) => {
-                        if let Some((Some(self_key), trait_key)) = self.impl_keys.get(&(file_index, impl_index)) {
-                            let entry = self.methods.entry((self_key.clone(), fn_item.name.clone())).or_default();
+                        if let Some((Some(self_key), trait_key)) =
+                            self.impl_keys.get(&(file_index, impl_index))
+                        {
+                            let entry = self
+                                .methods
+                                .entry((self_key.clone(), fn_item.name.clone()))
+                                .or_default();
                             // Inherent methods first: they win over trait methods of the same name.
                             if trait_key.is_none() {
                                 entry.insert(0, fn_id);
@@ -193,7 +244,8 @@ impl Graph {
                     Owner::Trait(trait_index) => {
                         let trait_item = &file.index.traits[trait_index];
                         let trait_key = key(&trait_item.module, &trait_item.name);
-                        self.trait_methods.insert((trait_key, fn_item.name.clone()), fn_id);
+                        self.trait_methods
+                            .insert((trait_key, fn_item.name.clone()), fn_id);
                     }
                 }
             }
@@ -253,9 +305,16 @@ impl Graph {
 
     /// Production implementations of `method` of trait `trait_key`: the
     /// impl's own method, or the trait's default when the impl has none.
-    pub fn implementations(&self, trait_key: &str, method: &str, production_only: bool) -> Vec<Implementation> {
+    pub fn implementations(
+        &self,
+        trait_key: &str,
+        method: &str,
+        production_only: bool,
+    ) -> Vec<Implementation> {
         let mut found = Vec::new();
-        for (file_index, impl_index, self_key) in self.trait_impls.get(trait_key).into_iter().flatten() {
+        for (file_index, impl_index, self_key) in
+            self.trait_impls.get(trait_key).into_iter().flatten()
+        {
             let file = &self.files[*file_index];
             let impl_item = &file.index.impls[*impl_index];
             if production_only && (impl_item.in_test || file.in_test) {
@@ -268,7 +327,10 @@ impl Graph {
                 .find(|(_, fn_item)| fn_item.name == method);
             let fn_id = match own {
                 Some((local, _)) => self.fn_id(*file_index, local),
-                None => match self.trait_methods.get(&(trait_key.to_string(), method.to_string())) {
+                None => match self
+                    .trait_methods
+                    .get(&(trait_key.to_string(), method.to_string()))
+                {
                     Some(&default) if self.fn_item(default).body != Body::Absent => Some(default),
                     _ => None,
                 },
@@ -301,7 +363,9 @@ impl Graph {
             .filter(|(self_key, _)| self_key.as_deref() == Some(type_key))
             .filter_map(|(_, trait_key)| trait_key.as_ref())
             .find_map(|trait_key| {
-                let fn_id = *self.trait_methods.get(&(trait_key.clone(), name.to_string()))?;
+                let fn_id = *self
+                    .trait_methods
+                    .get(&(trait_key.clone(), name.to_string()))?;
                 (self.fn_item(fn_id).body != Body::Absent).then_some(fn_id)
             })
     }
@@ -319,12 +383,19 @@ impl Graph {
         let mut edges = Vec::new();
         for call in &fn_item.calls {
             let edge = match &call.kind {
-                CallKind::Path(path) => self.path_edge(fn_item, path, self_key.as_deref(), self_trait.as_deref()),
+                CallKind::Path(path) => {
+                    self.path_edge(fn_item, path, self_key.as_deref(), self_trait.as_deref())
+                }
                 CallKind::Method { receiver, name } => {
                     if NOT_FOLLOWED.contains(&name.as_str()) {
                         None
                     } else {
-                        let receiver_ty = self.receiver_type(fn_item, receiver, self_key.as_deref(), self_trait.as_deref());
+                        let receiver_ty = self.receiver_type(
+                            fn_item,
+                            receiver,
+                            self_key.as_deref(),
+                            self_trait.as_deref(),
+                        );
                         self.method_edge(receiver_ty, name, self_key.as_deref())
                     }
                 }
@@ -337,7 +408,13 @@ impl Graph {
         edges
     }
 
-    fn path_edge(&self, fn_item: &FnItem, path: &PathSegments, self_key: Option<&str>, self_trait: Option<&str>) -> Option<Edge> {
+    fn path_edge(
+        &self,
+        fn_item: &FnItem,
+        path: &PathSegments,
+        self_key: Option<&str>,
+        self_trait: Option<&str>,
+    ) -> Option<Edge> {
         let last = path.last()?;
         if NOT_FOLLOWED.contains(&last.as_str()) {
             return None;
@@ -393,7 +470,13 @@ impl Graph {
         self.catalog.sink(&resolved).map(Edge::Sink)
     }
 
-    fn receiver_type(&self, fn_item: &FnItem, receiver: &Receiver, self_key: Option<&str>, self_trait: Option<&str>) -> ReceiverType {
+    fn receiver_type(
+        &self,
+        fn_item: &FnItem,
+        receiver: &Receiver,
+        self_key: Option<&str>,
+        self_trait: Option<&str>,
+    ) -> ReceiverType {
         match receiver {
             Receiver::SelfValue => match (self_key, self_trait) {
                 (Some(self_key), _) => ReceiverType::Type(self_key.to_string()),
@@ -431,13 +514,20 @@ impl Graph {
     }
 
     /// What `ty`, written in `module`, names.
-    pub fn resolve_type(&self, module: &[String], ty: &TypeRef, self_key: Option<&str>) -> ReceiverType {
+    pub fn resolve_type(
+        &self,
+        module: &[String],
+        ty: &TypeRef,
+        self_key: Option<&str>,
+    ) -> ReceiverType {
         match ty {
             TypeRef::Path(path) if path.len() == 1 && path[0] == "Self" => match self_key {
                 Some(self_key) => ReceiverType::Type(self_key.to_string()),
                 None => ReceiverType::Unknown,
             },
-            TypeRef::Path(path) => ReceiverType::Type(self.resolver.resolve(module, path).join("::")),
+            TypeRef::Path(path) => {
+                ReceiverType::Type(self.resolver.resolve(module, path).join("::"))
+            }
             TypeRef::Bounds(bounds) => ReceiverType::Traits(
                 bounds
                     .iter()
@@ -448,7 +538,12 @@ impl Graph {
         }
     }
 
-    fn method_edge(&self, receiver: ReceiverType, name: &str, self_key: Option<&str>) -> Option<Edge> {
+    fn method_edge(
+        &self,
+        receiver: ReceiverType,
+        name: &str,
+        self_key: Option<&str>,
+    ) -> Option<Edge> {
         match receiver {
             ReceiverType::Type(type_key) => {
                 if self.types.contains_key(&type_key) {
@@ -467,7 +562,10 @@ impl Graph {
                 }
             }
             ReceiverType::Traits(trait_keys) => trait_keys.into_iter().find_map(|trait_key| {
-                if self.trait_methods.contains_key(&(trait_key.clone(), name.to_string())) {
+                if self
+                    .trait_methods
+                    .contains_key(&(trait_key.clone(), name.to_string()))
+                {
                     return Some(Edge::TraitMethod {
                         trait_key,
                         method: name.to_string(),

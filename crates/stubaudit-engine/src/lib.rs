@@ -71,7 +71,12 @@ pub fn audit(workspace: &Workspace, options: &AuditOptions) -> Result<Report, Au
     let crate_names: HashSet<String> = workspace
         .packages
         .iter()
-        .flat_map(|package| package.targets.iter().map(|target| target.crate_name.clone()))
+        .flat_map(|package| {
+            package
+                .targets
+                .iter()
+                .map(|target| target.crate_name.clone())
+        })
         .collect();
     let selected: HashSet<usize> = workspace
         .packages
@@ -83,7 +88,13 @@ pub fn audit(workspace: &Workspace, options: &AuditOptions) -> Result<Report, Au
     let mut diagnostics = tree.diagnostics;
     let graph = graph::Graph::build(tree.files, crate_names, options.catalog.clone());
     let doubles = doubles::find(&graph);
-    let stubs = measure::measure(&graph, &doubles, &options.policy, &selected, &workspace.root);
+    let stubs = measure::measure(
+        &graph,
+        &doubles,
+        &options.policy,
+        &selected,
+        &workspace.root,
+    );
     diagnostics.retain(|diagnostic| {
         workspace
             .packages

@@ -24,7 +24,10 @@ pub enum TargetRole {
 impl TargetRole {
     /// Whether every file of the target is test code.
     pub fn is_test(self) -> bool {
-        matches!(self, TargetRole::Test | TargetRole::Bench | TargetRole::Example)
+        matches!(
+            self,
+            TargetRole::Test | TargetRole::Bench | TargetRole::Example
+        )
     }
 }
 
@@ -85,9 +88,15 @@ pub fn load(manifest_path: Option<&Path>, selection: &Selection) -> Result<Works
         }
         command.manifest_path(manifest_path);
     }
-    let metadata = command.exec().map_err(|error| AuditError::Metadata(metadata_message(&error)))?;
+    let metadata = command
+        .exec()
+        .map_err(|error| AuditError::Metadata(metadata_message(&error)))?;
     for name in &selection.packages {
-        if !metadata.workspace_packages().iter().any(|package| &package.name.as_str() == name) {
+        if !metadata
+            .workspace_packages()
+            .iter()
+            .any(|package| package.name.as_str() == name)
+        {
             return Err(AuditError::NoSuchPackage(name.clone()));
         }
     }
@@ -117,7 +126,11 @@ pub fn load(manifest_path: Option<&Path>, selection: &Selection) -> Result<Works
                     .parent()
                     .map(|dir| dir.as_std_path().to_path_buf())
                     .unwrap_or_default(),
-                config: package.metadata.get("stubaudit").cloned().unwrap_or_default(),
+                config: package
+                    .metadata
+                    .get("stubaudit")
+                    .cloned()
+                    .unwrap_or_default(),
                 name,
                 targets,
                 selected,
@@ -127,7 +140,11 @@ pub fn load(manifest_path: Option<&Path>, selection: &Selection) -> Result<Works
     packages.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(Workspace {
         root: metadata.workspace_root.into_std_path_buf(),
-        config: metadata.workspace_metadata.get("stubaudit").cloned().unwrap_or_default(),
+        config: metadata
+            .workspace_metadata
+            .get("stubaudit")
+            .cloned()
+            .unwrap_or_default(),
         packages,
     })
 }

@@ -10,8 +10,8 @@ use crate::doubles::{Double, DoubleKind, Doubles, StandsFor, StubSite};
 use crate::graph::{Edge, FnId, Graph};
 use crate::index::Body;
 use crate::report::{
-    relative, DoubleInfo, Hidden, HiddenRange, ImplementationInfo, LowerStubPoint, NoteAt, Site, Status, Stub,
-    TargetInfo,
+    relative, DoubleInfo, Hidden, HiddenRange, ImplementationInfo, LowerStubPoint, NoteAt, Site,
+    Status, Stub, TargetInfo,
 };
 use height::Heights;
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -44,16 +44,28 @@ impl Default for Policy {
 impl Policy {
     /// The level of `code` for a stub at `height`.
     pub fn level(&self, code: Code, height: Option<u32>) -> Level {
-        let level = self.levels.get(&code).copied().unwrap_or(code.default_level());
+        let level = self
+            .levels
+            .get(&code)
+            .copied()
+            .unwrap_or(code.default_level());
         match (code, self.max_height, height) {
-            (Code::HighStub, Some(max), Some(height)) if height > max && level != Level::Allow => Level::Deny,
+            (Code::HighStub, Some(max), Some(height)) if height > max && level != Level::Allow => {
+                Level::Deny
+            }
             _ => level,
         }
     }
 }
 
 /// Measures every stub site of the selected packages.
-pub fn measure(graph: &Graph, doubles: &Doubles, policy: &Policy, selected: &HashSet<usize>, root: &Path) -> Vec<Stub> {
+pub fn measure(
+    graph: &Graph,
+    doubles: &Doubles,
+    policy: &Policy,
+    selected: &HashSet<usize>,
+    root: &Path,
+) -> Vec<Stub> {
     let mut heights = Heights::new(graph);
     let mut stubs = Vec::new();
     let mut used: HashSet<usize> = HashSet::new();
@@ -63,13 +75,23 @@ pub fn measure(graph: &Graph, doubles: &Doubles, policy: &Policy, selected: &Has
             continue;
         }
         let double = &doubles.doubles[site.double];
-        stubs.push(measure_site(graph, &mut heights, policy, root, site, double));
+        stubs.push(measure_site(
+            graph,
+            &mut heights,
+            policy,
+            root,
+            site,
+            double,
+        ));
     }
     for (index, double) in doubles.doubles.iter().enumerate() {
         let Some((file, at)) = double.defined_at else {
             continue;
         };
-        let mockall = matches!(double.kind, DoubleKind::MockallAutomock | DoubleKind::MockallMock);
+        let mockall = matches!(
+            double.kind,
+            DoubleKind::MockallAutomock | DoubleKind::MockallMock
+        );
         if used.contains(&index) || !mockall || !selected.contains(&graph.files[file].package) {
             continue;
         }
@@ -79,7 +101,11 @@ pub fn measure(graph: &Graph, doubles: &Doubles, policy: &Policy, selected: &Has
             len: double.name.len() as u32,
             test: String::new(),
             double: index,
-            target: double.stands_for.first().cloned().unwrap_or(StandsFor::Wire),
+            target: double
+                .stands_for
+                .first()
+                .cloned()
+                .unwrap_or(StandsFor::Wire),
             method: None,
         };
         let mut stub = measure_site(graph, &mut heights, policy, root, &site, double);
@@ -93,7 +119,10 @@ pub fn measure(graph: &Graph, doubles: &Doubles, policy: &Policy, selected: &Has
         };
         stub.lower_stub_point = None;
         stub.notes.clear();
-        stub.help = format!("no test sets `{}` up: remove it, or test through it", double.name);
+        stub.help = format!(
+            "no test sets `{}` up: remove it, or test through it",
+            double.name
+        );
         stub.id = stable_id(&stub.site, &stub.target);
         stubs.push(stub);
     }
@@ -108,7 +137,14 @@ struct Measured {
     phantom: bool,
 }
 
-fn measure_site(graph: &Graph, heights: &mut Heights<'_>, policy: &Policy, root: &Path, site: &StubSite, double: &Double) -> Stub {
+fn measure_site(
+    graph: &Graph,
+    heights: &mut Heights<'_>,
+    policy: &Policy,
+    root: &Path,
+    site: &StubSite,
+    double: &Double,
+) -> Stub {
     let rel = |file: usize| relative(root, &graph.files[file].index.path);
     let (target_path, methods) = target_methods(graph, site);
     let implementations: Vec<Measured> = methods
@@ -154,7 +190,12 @@ fn measure_site(graph: &Graph, heights: &mut Heights<'_>, policy: &Policy, root:
         }
         None => BTreeSet::new(),
     };
-    let lines_of = |fn_id: FnId| graph.file_of(fn_id).index.code_lines_in(graph.fn_item(fn_id).span);
+    let lines_of = |fn_id: FnId| {
+        graph
+            .file_of(fn_id)
+            .index
+            .code_lines_in(graph.fn_item(fn_id).span)
+    };
     let mut ranges: Vec<HiddenRange> = hidden
         .iter()
         .map(|&fn_id| {
@@ -170,7 +211,11 @@ fn measure_site(graph: &Graph, heights: &mut Heights<'_>, policy: &Policy, root:
         .collect();
     ranges.sort();
     let hidden_lines: u32 = ranges.iter().map(|range| range.lines).sum();
-    let more_lines = hidden_lines - hidden.intersection(&still_hidden).map(|&f| lines_of(f)).sum::<u32>();
+    let more_lines = hidden_lines
+        - hidden
+            .intersection(&still_hidden)
+            .map(|&f| lines_of(f))
+            .sum::<u32>();
     let code = match (status, height) {
         (Status::Phantom, _) => Code::PhantomStub,
         (Status::Pure, _) => Code::PureStub,
@@ -209,7 +254,10 @@ fn measure_site(graph: &Graph, heights: &mut Heights<'_>, policy: &Policy, root:
                 line: at.line,
                 column: at.column,
                 len: macro_name.len() as u32 + 1,
-                label: format!("the only implementation, `{}::{}`, is `{macro_name}!()`", measured.type_name, fn_item.name),
+                label: format!(
+                    "the only implementation, `{}::{}`, is `{macro_name}!()`",
+                    measured.type_name, fn_item.name
+                ),
             });
         } else if code != Code::BoundaryStub {
             let height = match measured.height {
@@ -221,7 +269,10 @@ fn measure_site(graph: &Graph, heights: &mut Heights<'_>, policy: &Policy, root:
                 line: fn_item.name_at.line,
                 column: fn_item.name_at.column,
                 len: fn_item.name.len() as u32,
-                label: format!("`{}::{}` ({height}) does not run in this test", measured.type_name, fn_item.name),
+                label: format!(
+                    "`{}::{}` ({height}) does not run in this test",
+                    measured.type_name, fn_item.name
+                ),
             });
         }
     }
@@ -255,9 +306,21 @@ fn measure_site(graph: &Graph, heights: &mut Heights<'_>, policy: &Policy, root:
     let allowed = policy
         .allowed
         .iter()
-        .find(|(path, _)| *path == target_path || Some(path.as_str()) == target.method.as_ref().map(|m| format!("{target_path}::{m}")).as_deref())
+        .find(|(path, _)| {
+            *path == target_path
+                || Some(path.as_str())
+                    == target
+                        .method
+                        .as_ref()
+                        .map(|m| format!("{target_path}::{m}"))
+                        .as_deref()
+        })
         .map(|(_, reason)| reason.clone());
-    let level = if allowed.is_some() { Level::Allow } else { policy.level(code, height) };
+    let level = if allowed.is_some() {
+        Level::Allow
+    } else {
+        policy.level(code, height)
+    };
     Stub {
         id: stable_id(&site_info, &target),
         code,
@@ -269,7 +332,11 @@ fn measure_site(graph: &Graph, heights: &mut Heights<'_>, policy: &Policy, root:
         },
         target,
         implementations: implementation_infos,
-        height: if matches!(status, Status::Io | Status::Wire) { height } else { None },
+        height: if matches!(status, Status::Io | Status::Wire) {
+            height
+        } else {
+            None
+        },
         status,
         hidden: Hidden {
             lines: hidden_lines,
@@ -290,19 +357,25 @@ fn measure_site(graph: &Graph, heights: &mut Heights<'_>, policy: &Policy, root:
 /// The target's path and the methods the site replaces.
 fn target_methods(graph: &Graph, site: &StubSite) -> (String, Vec<String>) {
     let path = match &site.target {
-        StandsFor::Trait(key) | StandsFor::Type(key) | StandsFor::Module(key) | StandsFor::Boundary(key) | StandsFor::External(key) => key.clone(),
+        StandsFor::Trait(key)
+        | StandsFor::Type(key)
+        | StandsFor::Module(key)
+        | StandsFor::Boundary(key)
+        | StandsFor::External(key) => key.clone(),
         StandsFor::Wire => "http".to_string(),
     };
     let methods = match (&site.method, &site.target) {
         (Some(method), _) => vec![method.clone()],
-        (None, StandsFor::Trait(key)) | (None, StandsFor::Boundary(key)) => match graph.traits.get(key) {
-            Some(&(file, local)) => graph.files[file].index.traits[local]
-                .methods
-                .iter()
-                .map(|&method| graph.files[file].index.fns[method].name.clone())
-                .collect(),
-            None => Vec::new(),
-        },
+        (None, StandsFor::Trait(key)) | (None, StandsFor::Boundary(key)) => {
+            match graph.traits.get(key) {
+                Some(&(file, local)) => graph.files[file].index.traits[local]
+                    .methods
+                    .iter()
+                    .map(|&method| graph.files[file].index.fns[method].name.clone())
+                    .collect(),
+                None => Vec::new(),
+            }
+        }
         _ => Vec::new(),
     };
     (path, methods)
@@ -340,21 +413,36 @@ fn implementations_of(graph: &Graph, target: &StandsFor, method: &str) -> Vec<(F
 
 /// Where the stubbed trait method (or type) is declared.
 fn target_location(graph: &Graph, site: &StubSite) -> (Option<usize>, Option<u32>) {
-    if let (StandsFor::Trait(key) | StandsFor::Boundary(key), Some(method)) = (&site.target, &site.method) {
+    if let (StandsFor::Trait(key) | StandsFor::Boundary(key), Some(method)) =
+        (&site.target, &site.method)
+    {
         if let Some(&fn_id) = graph.trait_methods.get(&(key.clone(), method.clone())) {
-            return (Some(graph.fns[fn_id].file), Some(graph.fn_item(fn_id).name_at.line));
+            return (
+                Some(graph.fns[fn_id].file),
+                Some(graph.fn_item(fn_id).name_at.line),
+            );
         }
     }
     match &site.target {
         StandsFor::Trait(key) | StandsFor::Boundary(key) => graph
             .traits
             .get(key)
-            .map(|&(file, local)| (Some(file), Some(graph.files[file].index.traits[local].name_at.line)))
+            .map(|&(file, local)| {
+                (
+                    Some(file),
+                    Some(graph.files[file].index.traits[local].name_at.line),
+                )
+            })
             .unwrap_or((None, None)),
         StandsFor::Type(key) => graph
             .types
             .get(key)
-            .map(|&(file, local)| (Some(file), Some(graph.files[file].index.types[local].name_at.line)))
+            .map(|&(file, local)| {
+                (
+                    Some(file),
+                    Some(graph.files[file].index.types[local].name_at.line),
+                )
+            })
             .unwrap_or((None, None)),
         _ => (None, None),
     }

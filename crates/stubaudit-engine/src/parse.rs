@@ -20,8 +20,9 @@ pub struct ParsedFile {
 
 /// Reads and parses `path`; a problem is a diagnostic naming the file.
 pub fn parse_file(path: &Path) -> Result<ParsedFile, Diagnostic> {
-    let bytes = std::fs::read(path)
-        .map_err(|error| Diagnostic::warning(path, None, format!("could not read file: {error}")))?;
+    let bytes = std::fs::read(path).map_err(|error| {
+        Diagnostic::warning(path, None, format!("could not read file: {error}"))
+    })?;
     let text = String::from_utf8(bytes).map_err(|error| {
         let line = line_of_byte(error.as_bytes(), error.utf8_error().valid_up_to());
         Diagnostic::warning(path, Some(line), "file is not valid UTF-8")
@@ -107,7 +108,10 @@ fn push_span_lines(span: proc_macro2::Span, lines: &mut Vec<u32>) {
 
 /// The 1-based line holding byte `offset`.
 fn line_of_byte(bytes: &[u8], offset: usize) -> u32 {
-    1 + bytes[..offset.min(bytes.len())].iter().filter(|&&b| b == b'\n').count() as u32
+    1 + bytes[..offset.min(bytes.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count() as u32
 }
 
 #[cfg(test)]

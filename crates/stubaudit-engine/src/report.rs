@@ -252,9 +252,18 @@ pub fn relative(root: &Path, path: &Path) -> String {
 
 impl Report {
     /// Assembles and sorts a report.
-    pub fn new(root: &Path, version: &str, mut stubs: Vec<Stub>, diagnostics: &[Diagnostic]) -> Report {
+    pub fn new(
+        root: &Path,
+        version: &str,
+        mut stubs: Vec<Stub>,
+        diagnostics: &[Diagnostic],
+    ) -> Report {
         stubs.sort_by(|a, b| {
-            (&a.site, &a.target.method, &a.target.path).cmp(&(&b.site, &b.target.method, &b.target.path))
+            (&a.site, &a.target.method, &a.target.path).cmp(&(
+                &b.site,
+                &b.target.method,
+                &b.target.path,
+            ))
         });
         let mut diagnostics: Vec<ReportDiagnostic> = diagnostics
             .iter()
@@ -290,8 +299,10 @@ impl Report {
 
     /// Recomputes the summary from the stubs (after policy or coverage change).
     pub fn summarize(&mut self) {
-        let mut by_code: BTreeMap<String, usize> =
-            Code::ALL.iter().map(|code| (code.as_str().to_string(), 0)).collect();
+        let mut by_code: BTreeMap<String, usize> = Code::ALL
+            .iter()
+            .map(|code| (code.as_str().to_string(), 0))
+            .collect();
         let mut hidden: BTreeMap<(String, u32, u32), u32> = BTreeMap::new();
         let mut uncovered: Option<usize> = None;
         for stub in &self.stubs {
@@ -315,7 +326,11 @@ impl Report {
             );
         }
         self.summary = Summary {
-            stub_sites: self.stubs.iter().filter(|stub| stub.code != Code::UnusedDouble).count(),
+            stub_sites: self
+                .stubs
+                .iter()
+                .filter(|stub| stub.code != Code::UnusedDouble)
+                .count(),
             by_code,
             hidden_lines,
             uncovered_hidden_lines: uncovered,

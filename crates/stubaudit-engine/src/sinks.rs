@@ -95,7 +95,11 @@ impl Catalog {
         CATALOG
             .iter()
             .map(|(prefix, kind)| (*prefix, *kind))
-            .chain(self.extra.iter().map(|(prefix, kind)| (prefix.as_str(), *kind)))
+            .chain(
+                self.extra
+                    .iter()
+                    .map(|(prefix, kind)| (prefix.as_str(), *kind)),
+            )
             .find(|(prefix, _)| starts_with_segments(&key, prefix))
             .map(|(_, kind)| kind)
     }
@@ -104,7 +108,7 @@ impl Catalog {
     pub fn is_boundary(&self, path: &[String]) -> bool {
         let key = path.join("::");
         BOUNDARIES.iter().any(|(boundary, _)| *boundary == key)
-            || self.extra_boundaries.iter().any(|boundary| *boundary == key)
+            || self.extra_boundaries.contains(&key)
     }
 }
 
@@ -135,7 +139,10 @@ mod tests {
         let mut catalog = Catalog::default();
         catalog.add_sink("acme_bus", SinkKind::Net);
         catalog.add_boundary("app::Mailer");
-        assert_eq!(catalog.sink(&path("acme_bus::publish")), Some(SinkKind::Net));
+        assert_eq!(
+            catalog.sink(&path("acme_bus::publish")),
+            Some(SinkKind::Net)
+        );
         assert!(catalog.is_boundary(&path("app::Mailer")));
         assert!(catalog.is_boundary(&path("stubaudit::http::HttpClient")));
     }

@@ -30,7 +30,10 @@ pub fn render(report: &Report, options: Options) -> String {
     let mut sources = Sources::new(&report.workspace_root);
     let mut out = String::new();
     for diagnostic in &report.diagnostics {
-        if options.quiet || (!options.verbose && diagnostic.level != stubaudit_engine::diagnostic::Severity::Warning) {
+        if options.quiet
+            || (!options.verbose
+                && diagnostic.level != stubaudit_engine::diagnostic::Severity::Warning)
+        {
             continue;
         }
         out.push_str(&render_diagnostic(&renderer, &mut sources, diagnostic));
@@ -72,13 +75,23 @@ pub fn summary(report: &Report) -> String {
     if !counts.is_empty() {
         line.push_str(&format!(" ({})", counts.join(", ")));
     }
-    line.push_str(&format!("; {} production lines hidden from tests", summary.hidden_lines));
+    line.push_str(&format!(
+        "; {} production lines hidden from tests",
+        summary.hidden_lines
+    ));
     if let Some(uncovered) = summary.uncovered_hidden_lines {
         line.push_str(&format!(", {uncovered} of them run by no test"));
     }
-    let denied = report.stubs.iter().filter(|stub| stub.level == Level::Deny).count();
+    let denied = report
+        .stubs
+        .iter()
+        .filter(|stub| stub.level == Level::Deny)
+        .count();
     if denied > 0 {
-        line.push_str(&format!("\nerror: {denied} finding{} denied by policy", if denied == 1 { "" } else { "s" }));
+        line.push_str(&format!(
+            "\nerror: {denied} finding{} denied by policy",
+            if denied == 1 { "" } else { "s" }
+        ));
     }
     line.push('\n');
     line
@@ -104,8 +117,13 @@ fn title(stub: &Stub) -> String {
         }
         Code::PhantomStub => format!("`{name}` is stubbed, but never implemented"),
         Code::PureStub => format!("`{name}` is stubbed, but reaches no I/O"),
-        Code::ThickAdapter => format!("`{name}` is stubbed at the boundary, but its adapter hides {} lines", stub.hidden.lines),
-        Code::BoundaryStub if stub.status == Status::Wire => format!("`{}` stands in for the network", stub.double.type_name),
+        Code::ThickAdapter => format!(
+            "`{name}` is stubbed at the boundary, but its adapter hides {} lines",
+            stub.hidden.lines
+        ),
+        Code::BoundaryStub if stub.status == Status::Wire => {
+            format!("`{}` stands in for the network", stub.double.type_name)
+        }
         Code::BoundaryStub => format!("`{name}` is stubbed at the I/O boundary"),
         Code::UnusedDouble => format!("`{}` is never set up", stub.double.type_name),
     }
@@ -116,13 +134,31 @@ fn render_stub(renderer: &Renderer, sources: &mut Sources, stub: &Stub) -> Strin
         Some(test) => format!("{} in `{test}`", stub.double.type_name),
         None => format!("`{}` defined here", stub.double.type_name),
     };
-    let mut group = Group::with_title(severity(stub.level).primary_title(title(stub)).id(stub.code.as_str()));
-    let primary = sources.snippet(&stub.site.file, stub.site.line, stub.site.column, stub.site_len.max(1), &site_label, true);
+    let mut group = Group::with_title(
+        severity(stub.level)
+            .primary_title(title(stub))
+            .id(stub.code.as_str()),
+    );
+    let primary = sources.snippet(
+        &stub.site.file,
+        stub.site.line,
+        stub.site.column,
+        stub.site_len.max(1),
+        &site_label,
+        true,
+    );
     if let Some(snippet) = primary {
         group = group.element(snippet);
     }
     for note in &stub.notes {
-        if let Some(snippet) = sources.snippet(&note.file, note.line, note.column, note.len.max(1), &note.label, false) {
+        if let Some(snippet) = sources.snippet(
+            &note.file,
+            note.line,
+            note.column,
+            note.len.max(1),
+            &note.label,
+            false,
+        ) {
             group = group.element(snippet);
         }
     }
@@ -150,10 +186,18 @@ fn hidden_note(stub: &Stub) -> String {
         Some(uncovered) => format!(", {uncovered} run by no test"),
         None => String::new(),
     };
-    format!("hides {} lines{uncovered}: {}", stub.hidden.lines, files.join("; "))
+    format!(
+        "hides {} lines{uncovered}: {}",
+        stub.hidden.lines,
+        files.join("; ")
+    )
 }
 
-fn render_diagnostic(renderer: &Renderer, sources: &mut Sources, diagnostic: &ReportDiagnostic) -> String {
+fn render_diagnostic(
+    renderer: &Renderer,
+    sources: &mut Sources,
+    diagnostic: &ReportDiagnostic,
+) -> String {
     let severity = match diagnostic.level {
         stubaudit_engine::diagnostic::Severity::Warning => Severity::WARNING,
         stubaudit_engine::diagnostic::Severity::Note => Severity::NOTE,
@@ -196,25 +240,49 @@ impl<'a> Sources<'a> {
         let root = self.root;
         let lines = self.files.entry(file.to_string()).or_insert_with(|| {
             let text = std::fs::read(root.join(file)).ok()?;
-            Some(String::from_utf8_lossy(&text).lines().map(String::from).collect())
+            Some(
+                String::from_utf8_lossy(&text)
+                    .lines()
+                    .map(String::from)
+                    .collect(),
+            )
         });
         lines.as_ref()?.get(line.checked_sub(1)? as usize).cloned()
     }
 
     /// A one-line snippet underlining `len` characters from `column`.
-    fn snippet(&mut self, file: &str, line: u32, column: u32, len: u32, label: &str, primary: bool) -> Option<Snippet<'static, annotate_snippets::Annotation<'static>>> {
+    fn snippet(
+        &mut self,
+        file: &str,
+        line: u32,
+        column: u32,
+        len: u32,
+        label: &str,
+        primary: bool,
+    ) -> Option<Snippet<'static, annotate_snippets::Annotation<'static>>> {
         let text = self.line(file, line)?;
         let start = byte_offset(&text, column.saturating_sub(1) as usize);
         let end = byte_offset(&text, (column.saturating_sub(1) + len) as usize);
-        let kind = if primary { AnnotationKind::Primary } else { AnnotationKind::Context };
+        let kind = if primary {
+            AnnotationKind::Primary
+        } else {
+            AnnotationKind::Context
+        };
         let mut annotation = kind.span(start..end.max(start));
         if !label.is_empty() {
             annotation = annotation.label(label.to_string());
         }
-        Some(Snippet::source(text).line_start(line as usize).path(file.to_string()).annotation(annotation))
+        Some(
+            Snippet::source(text)
+                .line_start(line as usize)
+                .path(file.to_string())
+                .annotation(annotation),
+        )
     }
 }
 
 fn byte_offset(text: &str, chars: usize) -> usize {
-    text.char_indices().nth(chars).map_or(text.len(), |(offset, _)| offset)
+    text.char_indices()
+        .nth(chars)
+        .map_or(text.len(), |(offset, _)| offset)
 }

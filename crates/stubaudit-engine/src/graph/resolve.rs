@@ -29,7 +29,9 @@ impl Resolver {
         };
         for file in files {
             for defined in &file.index.defined {
-                resolver.defined.insert(super::key(&defined.module, &defined.name));
+                resolver
+                    .defined
+                    .insert(super::key(&defined.module, &defined.name));
             }
             for use_item in &file.index.uses {
                 resolver
@@ -44,7 +46,8 @@ impl Resolver {
 
     /// Whether `path` starts with a workspace crate.
     pub fn is_first_party(&self, path: &[String]) -> bool {
-        path.first().is_some_and(|first| self.crate_names.contains(first))
+        path.first()
+            .is_some_and(|first| self.crate_names.contains(first))
     }
 
     /// Whether `module::name` is an item or module of the workspace.
@@ -70,7 +73,10 @@ impl Resolver {
             "self" => (module.to_vec(), &path[1..]),
             "super" => {
                 let mut base = module.to_vec();
-                let supers = path.iter().take_while(|segment| *segment == "super").count();
+                let supers = path
+                    .iter()
+                    .take_while(|segment| *segment == "super")
+                    .count();
                 for _ in 0..supers {
                     if base.len() > 1 {
                         base.pop();

@@ -46,7 +46,10 @@ pub fn body_kind(block: &syn::Block) -> Body {
     let Some(name) = mac.path.segments.last().map(|s| s.ident.to_string()) else {
         return Body::Code;
     };
-    if matches!(name.as_str(), "todo" | "unimplemented" | "panic" | "unreachable") {
+    if matches!(
+        name.as_str(),
+        "todo" | "unimplemented" | "panic" | "unreachable"
+    ) {
         Body::Phantom {
             at: position(mac.path.segments[0].ident.span()),
             macro_name: name,
@@ -107,7 +110,11 @@ impl<'ast> Visit<'ast> for BodyVisitor<'_> {
         if let syn::Expr::Path(func) = &*call.func {
             if let Some(last) = func.path.segments.last() {
                 let name = last.ident.to_string();
-                self.push(CallKind::Path(segments(&func.path)), last.ident.span(), name.len());
+                self.push(
+                    CallKind::Path(segments(&func.path)),
+                    last.ident.span(),
+                    name.len(),
+                );
             }
         } else {
             self.visit_expr(&call.func);
@@ -134,7 +141,11 @@ impl<'ast> Visit<'ast> for BodyVisitor<'_> {
     fn visit_expr_struct(&mut self, expr: &'ast syn::ExprStruct) {
         if let Some(last) = expr.path.segments.last() {
             let len = last.ident.to_string().len();
-            self.push(CallKind::Construct(segments(&expr.path)), last.ident.span(), len);
+            self.push(
+                CallKind::Construct(segments(&expr.path)),
+                last.ident.span(),
+                len,
+            );
         }
         syn::visit::visit_expr_struct(self, expr);
     }
@@ -144,7 +155,11 @@ impl<'ast> Visit<'ast> for BodyVisitor<'_> {
         if let Some(ident) = expr.path.get_ident() {
             let name = ident.to_string();
             if is_type_like(&name) && !matches!(name.as_str(), "None" | "Some" | "Ok" | "Err") {
-                self.push(CallKind::Construct(vec![name.clone()]), ident.span(), name.len());
+                self.push(
+                    CallKind::Construct(vec![name.clone()]),
+                    ident.span(),
+                    name.len(),
+                );
             }
         }
     }
@@ -153,7 +168,10 @@ impl<'ast> Visit<'ast> for BodyVisitor<'_> {
         if let Some((name, annotated)) = binding(&local.pat, self.scope) {
             let ty = match annotated {
                 Some(ty) => Some(ty),
-                None => local.init.as_ref().and_then(|init| constructed_type(&init.expr)),
+                None => local
+                    .init
+                    .as_ref()
+                    .and_then(|init| constructed_type(&init.expr)),
             };
             if let Some(ty) = ty {
                 self.facts.lets.push((name, ty));

@@ -27,7 +27,12 @@ pub struct FileContext<'a> {
 }
 
 /// Extracts the index of one parsed file.
-pub fn extract(context: &FileContext<'_>, file: &syn::File, code_lines: Vec<u32>, line_count: u32) -> FileIndex {
+pub fn extract(
+    context: &FileContext<'_>,
+    file: &syn::File,
+    code_lines: Vec<u32>,
+    line_count: u32,
+) -> FileIndex {
     let mut extractor = Extractor {
         index: FileIndex {
             path: context.path.to_path_buf(),
@@ -38,7 +43,13 @@ pub fn extract(context: &FileContext<'_>, file: &syn::File, code_lines: Vec<u32>
         },
     };
     let in_test = context.in_test || has_cfg_test(&file.attrs);
-    extractor.items(&file.items, &context.module, in_test, &[], &GenericScope::default());
+    extractor.items(
+        &file.items,
+        &context.module,
+        in_test,
+        &[],
+        &GenericScope::default(),
+    );
     extractor.index
 }
 
@@ -116,19 +127,40 @@ impl Extractor {
                     Owner::Module,
                     &fn_scope,
                 );
-                fn_item.span.start = fn_item.span.start.min(start_line(&item_fn.vis, &item_fn.sig));
+                fn_item.span.start = fn_item
+                    .span
+                    .start
+                    .min(start_line(&item_fn.vis, &item_fn.sig));
                 self.index.fns.push(fn_item);
             }
             syn::Item::Struct(item_struct) => {
                 let item_scope = scope.with(&item_struct.generics);
                 let fields = fields(&item_struct.fields, &item_scope);
-                self.type_item(&item_struct.ident, &item_struct.attrs, module, in_test, fields);
+                self.type_item(
+                    &item_struct.ident,
+                    &item_struct.attrs,
+                    module,
+                    in_test,
+                    fields,
+                );
             }
             syn::Item::Enum(item_enum) => {
-                self.type_item(&item_enum.ident, &item_enum.attrs, module, in_test, Vec::new());
+                self.type_item(
+                    &item_enum.ident,
+                    &item_enum.attrs,
+                    module,
+                    in_test,
+                    Vec::new(),
+                );
             }
             syn::Item::Union(item_union) => {
-                self.type_item(&item_union.ident, &item_union.attrs, module, in_test, Vec::new());
+                self.type_item(
+                    &item_union.ident,
+                    &item_union.attrs,
+                    module,
+                    in_test,
+                    Vec::new(),
+                );
             }
             syn::Item::Type(item_type) => self.define(module, item_type.ident.to_string()),
             syn::Item::Const(item_const) => self.define(module, item_const.ident.to_string()),
@@ -141,7 +173,9 @@ impl Extractor {
                 }
                 self.use_tree(&item_use.tree, &mut prefix, module, double);
             }
-            syn::Item::Macro(item_macro) => self.item_macro(item_macro, module, in_test, inline_parents, scope),
+            syn::Item::Macro(item_macro) => {
+                self.item_macro(item_macro, module, in_test, inline_parents, scope)
+            }
             _ => {}
         }
     }
@@ -165,7 +199,13 @@ impl Extractor {
         });
     }
 
-    fn item_trait(&mut self, item_trait: &syn::ItemTrait, module: &PathSegments, in_test: bool, scope: &GenericScope) {
+    fn item_trait(
+        &mut self,
+        item_trait: &syn::ItemTrait,
+        module: &PathSegments,
+        in_test: bool,
+        scope: &GenericScope,
+    ) {
         let in_test = in_test || has_cfg_test(&item_trait.attrs);
         let name = item_trait.ident.to_string();
         self.define(module, name.clone());
@@ -200,7 +240,13 @@ impl Extractor {
         });
     }
 
-    fn item_impl(&mut self, item_impl: &syn::ItemImpl, module: &PathSegments, in_test: bool, scope: &GenericScope) {
+    fn item_impl(
+        &mut self,
+        item_impl: &syn::ItemImpl,
+        module: &PathSegments,
+        in_test: bool,
+        scope: &GenericScope,
+    ) {
         let in_test = in_test || has_cfg_test(&item_impl.attrs);
         let impl_index = self.index.impls.len();
         let impl_scope = scope.with(&item_impl.generics);
@@ -231,7 +277,10 @@ impl Extractor {
             at: position(item_impl.impl_token.span),
             in_test,
             automock: has_attr(&item_impl.attrs, "automock")
-                || item_impl.attrs.iter().any(|attr| attr_text(attr).contains("faux")),
+                || item_impl
+                    .attrs
+                    .iter()
+                    .any(|attr| attr_text(attr).contains("faux")),
             methods,
         });
     }
@@ -253,7 +302,9 @@ impl Extractor {
             .iter()
             .filter_map(|input| match input {
                 syn::FnArg::Typed(typed) => match &*typed.pat {
-                    syn::Pat::Ident(ident) => Some((ident.ident.to_string(), type_ref(&typed.ty, scope))),
+                    syn::Pat::Ident(ident) => {
+                        Some((ident.ident.to_string(), type_ref(&typed.ty, scope)))
+                    }
                     _ => None,
                 },
                 syn::FnArg::Receiver(_) => None,
@@ -265,14 +316,21 @@ impl Extractor {
                 read_block(block, scope),
                 block.brace_token.span.close().end().line as u32,
             ),
-            None => (Body::Absent, Default::default(), sig.span().end().line as u32),
+            None => (
+                Body::Absent,
+                Default::default(),
+                sig.span().end().line as u32,
+            ),
         };
         let start = sig.span().start().line as u32;
         FnItem {
             name: sig.ident.to_string(),
             module: module.clone(),
             owner,
-            span: LineSpan { start, end: end.max(start) },
+            span: LineSpan {
+                start,
+                end: end.max(start),
+            },
             name_at: position(sig.ident.span()),
             in_test: in_test || is_test,
             is_test,
@@ -283,7 +341,13 @@ impl Extractor {
         }
     }
 
-    fn use_tree(&mut self, tree: &syn::UseTree, prefix: &mut PathSegments, module: &PathSegments, double: bool) {
+    fn use_tree(
+        &mut self,
+        tree: &syn::UseTree,
+        prefix: &mut PathSegments,
+        module: &PathSegments,
+        double: bool,
+    ) {
         match tree {
             syn::UseTree::Path(path) => {
                 prefix.push(path.ident.to_string());
@@ -318,7 +382,13 @@ impl Extractor {
         }
     }
 
-    fn push_use(&mut self, module: &PathSegments, alias: String, target: PathSegments, double: bool) {
+    fn push_use(
+        &mut self,
+        module: &PathSegments,
+        alias: String,
+        target: PathSegments,
+        double: bool,
+    ) {
         self.index.uses.push(UseItem {
             module: module.clone(),
             alias,
@@ -335,21 +405,31 @@ impl Extractor {
         inline_parents: &[String],
         scope: &GenericScope,
     ) {
-        let name = item_macro.mac.path.segments.last().map(|segment| segment.ident.to_string());
+        let name = item_macro
+            .mac
+            .path
+            .segments
+            .last()
+            .map(|segment| segment.ident.to_string());
         let line = position(item_macro.mac.path.span()).line;
         match name.as_deref() {
             Some("mock") => {
                 let in_test = in_test || has_cfg_test(&item_macro.attrs);
                 match mock_macro(&item_macro.mac.tokens, module, in_test) {
                     Some(mock) => self.index.mocks.push(mock),
-                    None => self.index.notes.push((line, "could not read this `mock!` block".to_string())),
+                    None => self
+                        .index
+                        .notes
+                        .push((line, "could not read this `mock!` block".to_string())),
                 }
             }
             Some("macro_rules") | None => {}
             Some(other) => {
                 // Many item macros (`cfg_if!`, `mod_use!`) wrap plain items.
                 match syn::parse2::<MacroItems>(item_macro.mac.tokens.clone()) {
-                    Ok(MacroItems(items)) => self.items(&items, module, in_test, inline_parents, scope),
+                    Ok(MacroItems(items)) => {
+                        self.items(&items, module, in_test, inline_parents, scope)
+                    }
                     Err(_) => self.index.notes.push((
                         line,
                         format!("items generated by `{other}!` are not audited"),
@@ -383,7 +463,8 @@ fn mock_macro(tokens: &TokenStream, module: &PathSegments, in_test: bool) -> Opt
             TokenTree::Punct(punct) if punct.as_char() == '#' => index += 2,
             TokenTree::Ident(ident) if ident == "pub" => {
                 index += 1;
-                if matches!(trees.get(index), Some(TokenTree::Group(group)) if group.delimiter() == proc_macro2::Delimiter::Parenthesis) {
+                if matches!(trees.get(index), Some(TokenTree::Group(group)) if group.delimiter() == proc_macro2::Delimiter::Parenthesis)
+                {
                     index += 1;
                 }
             }
@@ -416,7 +497,9 @@ fn mock_macro(tokens: &TokenStream, module: &PathSegments, in_test: bool) -> Opt
                         }
                         depth -= 1;
                     }
-                    tree if depth == 0 || !path_tokens.is_empty() => path_tokens.extend([tree.clone()]),
+                    tree if depth == 0 || !path_tokens.is_empty() => {
+                        path_tokens.extend([tree.clone()])
+                    }
                     _ => {}
                 }
                 index += 1;
@@ -487,7 +570,11 @@ fn attr_tokens(attr: &syn::Attribute) -> String {
 fn has_attr(attrs: &[syn::Attribute], name: &str) -> bool {
     attrs.iter().any(|attr| {
         let path = attr.meta.path();
-        if path.segments.last().is_some_and(|segment| segment.ident == name) {
+        if path
+            .segments
+            .last()
+            .is_some_and(|segment| segment.ident == name)
+        {
             return true;
         }
         path.is_ident("cfg_attr")
@@ -504,7 +591,9 @@ fn has_cfg_test(attrs: &[syn::Attribute]) -> bool {
             return false;
         }
         let tokens = attr_tokens(attr).replace(' ', "");
-        let words: Vec<&str> = tokens.split(|c: char| !c.is_alphanumeric() && c != '_').collect();
+        let words: Vec<&str> = tokens
+            .split(|c: char| !c.is_alphanumeric() && c != '_')
+            .collect();
         words.contains(&"test") && !tokens.contains("not(test") && !tokens.starts_with("any(")
     })
 }

@@ -29,7 +29,12 @@ impl GenericScope {
                     continue;
                 };
                 let bounds = trait_bounds(predicate.bounds.iter());
-                if let Some(entry) = scope.params.iter_mut().rev().find(|(param, _)| *param == name) {
+                if let Some(entry) = scope
+                    .params
+                    .iter_mut()
+                    .rev()
+                    .find(|(param, _)| *param == name)
+                {
                     entry.1.extend(bounds);
                 }
             }
@@ -47,7 +52,9 @@ impl GenericScope {
 }
 
 /// The trait paths among `bounds` (lifetimes dropped).
-pub fn trait_bounds<'a>(bounds: impl Iterator<Item = &'a syn::TypeParamBound>) -> Vec<PathSegments> {
+pub fn trait_bounds<'a>(
+    bounds: impl Iterator<Item = &'a syn::TypeParamBound>,
+) -> Vec<PathSegments> {
     bounds
         .filter_map(|bound| match bound {
             syn::TypeParamBound::Trait(trait_bound) => Some(segments(&trait_bound.path)),
@@ -58,7 +65,10 @@ pub fn trait_bounds<'a>(bounds: impl Iterator<Item = &'a syn::TypeParamBound>) -
 
 /// The segment names of `path`, generic arguments dropped.
 pub fn segments(path: &syn::Path) -> PathSegments {
-    path.segments.iter().map(|segment| segment.ident.to_string()).collect()
+    path.segments
+        .iter()
+        .map(|segment| segment.ident.to_string())
+        .collect()
 }
 
 /// Wrappers that a method call sees through.

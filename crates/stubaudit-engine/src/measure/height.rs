@@ -65,7 +65,11 @@ impl<'g> Heights<'g> {
         let unit = self.unit(fn_id);
         let edges: Vec<Edge> = unit
             .iter()
-            .flat_map(|&member| self.graph.edges[member].iter().map(|edge| edge.edge.clone()))
+            .flat_map(|&member| {
+                self.graph.edges[member]
+                    .iter()
+                    .map(|edge| edge.edge.clone())
+            })
             .collect();
         let height = if edges.iter().any(|edge| matches!(edge, Edge::Sink(_))) {
             Some(0)
@@ -131,7 +135,10 @@ impl<'g> Heights<'g> {
                 continue;
             }
             for member in unit {
-                let edges: Vec<Edge> = self.graph.edges[member].iter().map(|edge| edge.edge.clone()).collect();
+                let edges: Vec<Edge> = self.graph.edges[member]
+                    .iter()
+                    .map(|edge| edge.edge.clone())
+                    .collect();
                 for edge in edges {
                     if self.layer_height(&edge).is_none() {
                         continue;
@@ -157,9 +164,15 @@ impl<'g> Heights<'g> {
             let unit = self.unit(current);
             let edges: Vec<Edge> = unit
                 .iter()
-                .flat_map(|&member| self.graph.edges[member].iter().map(|edge| edge.edge.clone()))
+                .flat_map(|&member| {
+                    self.graph.edges[member]
+                        .iter()
+                        .map(|edge| edge.edge.clone())
+                })
                 .collect();
-            let edge = edges.into_iter().find(|edge| self.layer_height(edge) == Some(height - 1))?;
+            let edge = edges
+                .into_iter()
+                .find(|edge| self.layer_height(edge) == Some(height - 1))?;
             if height == 1 {
                 return Some(self.point(edge));
             }
