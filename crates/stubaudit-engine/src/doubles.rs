@@ -96,6 +96,8 @@ pub struct StubSite {
     pub target: StandsFor,
     /// The method it stubs; `None` when a whole object is installed.
     pub method: Option<String>,
+    /// The test names the real type, swapped for the mock by `#[double]`.
+    pub via_double: bool,
 }
 
 /// The doubles of a workspace and their stub sites.
@@ -316,28 +318,68 @@ pub fn find(graph: &Graph) -> Doubles {
             );
         }
     }
-    let by_key: HashMap<String, usize> = doubles
-        .doubles
-        .iter()
-        .enumerate()
-        .map(|(index, double)| (double.key.clone(), index))
-        .collect();
+    let lookup = Lookup::new(graph, &doubles.doubles);
     for fn_id in 0..graph.fns.len() {
         let fn_item = graph.fn_item(fn_id);
-        if !fn_item.in_test {
+        if !fn_item.in_test && !graph.file_of(fn_id).in_test {
             continue;
         }
         let file = graph.fns[fn_id].file;
         sites_in(
             graph,
             &doubles.doubles,
-            &by_key,
+            &lookup,
             file,
             fn_item,
             &mut doubles.sites,
         );
     }
     doubles
+}
+
+/// How test code names doubles.
+struct Lookup {
+    /// Double key → double.
+    by_key: HashMap<String, usize>,
+    /// Real type key → the automock of its inherent impl, for types that a
+    /// `#[double] use` swaps: in test code, the real name means the mock.
+    doubled: HashMap<String, usize>,
+}
+
+impl Lookup {
+    fn new(graph: &Graph, doubles: &[Double]) -> Lookup {
+        let by_key: HashMap<String, usize> = doubles
+            .iter()
+            .enumerate()
+            .map(|(index, double)| (double.key.clone(), index))
+            .collect();
+        let mut doubled = HashMap::new();
+        for file in &graph.files {
+            for use_item in file.index.uses.iter().filter(|use_item| use_item.double) {
+                let real = graph
+                    .resolver
+                    .resolve(&use_item.module, &use_item.target)
+                    .join("::");
+                let mock = doubles.iter().position(|double| {
+                    double.kind == DoubleKind::MockallAutomock
+                        && double.stands_for.contains(&StandsFor::Type(real.clone()))
+                });
+                if let Some(mock) = mock {
+                    doubled.insert(real, mock);
+                }
+            }
+        }
+        Lookup { by_key, doubled }
+    }
+
+    /// The double a resolved type key names in test code, and whether it
+    /// came through `#[double]`.
+    fn double(&self, key: &str) -> Option<(usize, bool)> {
+        if let Some(&mock) = self.doubled.get(key) {
+            return Some((mock, true));
+        }
+        self.by_key.get(key).map(|&double| (double, false))
+    }
 }
 
 /// A trait key (resolved path) as what a double stands for.
@@ -361,7 +403,7 @@ fn stands_for_trait(graph: &Graph, trait_path: &[String]) -> StandsFor {
 fn sites_in(
     graph: &Graph,
     doubles: &[Double],
-    by_key: &HashMap<String, usize>,
+    lookup: &Lookup,
     file: usize,
     fn_item: &FnItem,
     sites: &mut Vec<StubSite>,
@@ -369,6 +411,8 @@ fn sites_in(
     let test = test_name(fn_item, graph.files[file].role.is_test());
     let mut constructions: BTreeMap<usize, Vec<(Position, u32)>> = BTreeMap::new();
     let mut expected: HashSet<usize> = HashSet::new();
+    let first_site = sites.len();
+    let mut swapped: HashSet<usize> = HashSet::new();
     let site =
         |double: usize, target: StandsFor, method: Option<String>, at: Position, len: u32| {
             StubSite {
@@ -379,6 +423,7 @@ fn sites_in(
                 double,
                 target,
                 method,
+                via_double: false,
             }
         };
     for call in &fn_item.calls {
@@ -390,14 +435,17 @@ fn sites_in(
                 };
                 let resolved_key = resolved.join("::");
                 if WIRE_CONSTRUCTORS.contains(&resolved_key.as_str()) {
-                    if let Some(&double) = by_key.get(&owner.join("::")) {
+                    if let Some((double, _)) = lookup.double(&owner.join("::")) {
                         sites.push(site(double, StandsFor::Wire, None, call.at, call.len));
                     }
                     continue;
                 }
-                let Some(&double) = by_key.get(&owner.join("::")) else {
+                let Some((double, via_double)) = lookup.double(&owner.join("::")) else {
                     continue;
                 };
+                if via_double {
+                    swapped.insert(double);
+                }
                 if let Some(method) = last.strip_suffix("_context") {
                     let target = target_for(&doubles[double], method, graph);
                     sites.push(site(
@@ -407,7 +455,7 @@ fn sites_in(
                         call.at,
                         call.len,
                     ));
-                } else if is_constructor(last) {
+                } else if is_constructor(last, doubles[double].kind) {
                     constructions
                         .entry(double)
                         .or_default()
@@ -416,22 +464,28 @@ fn sites_in(
             }
             CallKind::Construct(path) => {
                 let resolved = graph.resolver.resolve(&fn_item.module, path).join("::");
-                if let Some(&double) = by_key.get(&resolved) {
-                    constructions
-                        .entry(double)
-                        .or_default()
-                        .push((call.at, call.len));
+                if let Some((double, _)) = lookup.double(&resolved) {
+                    // A faux double is built with `X::faux()`; `X { … }` is the real one.
+                    if doubles[double].kind != DoubleKind::Faux {
+                        constructions
+                            .entry(double)
+                            .or_default()
+                            .push((call.at, call.len));
+                    }
                 }
             }
             CallKind::Method { receiver, name } => {
                 let Some(method) = name.strip_prefix("expect_") else {
                     continue;
                 };
-                let Some(double) =
-                    receiver_double(graph, by_key, doubles, fn_item, receiver, method)
+                let Some((double, via_double)) =
+                    receiver_double(graph, lookup, doubles, fn_item, receiver, method)
                 else {
                     continue;
                 };
+                if via_double {
+                    swapped.insert(double);
+                }
                 expected.insert(double);
                 let target = target_for(&doubles[double], method, graph);
                 sites.push(site(
@@ -463,23 +517,31 @@ fn sites_in(
             }
         }
     }
+    for stub_site in &mut sites[first_site..] {
+        stub_site.via_double = swapped.contains(&stub_site.double);
+    }
 }
 
-fn is_constructor(name: &str) -> bool {
-    matches!(name, "new" | "default" | "faux")
-        || name.starts_with("new_")
-        || name.starts_with("with_")
+fn is_constructor(name: &str, kind: DoubleKind) -> bool {
+    match kind {
+        DoubleKind::Faux => name == "faux",
+        _ => {
+            matches!(name, "new" | "default")
+                || name.starts_with("new_")
+                || name.starts_with("with_")
+        }
+    }
 }
 
 /// The double a `receiver.expect_method()` call sets up.
 fn receiver_double(
     graph: &Graph,
-    by_key: &HashMap<String, usize>,
+    lookup: &Lookup,
     doubles: &[Double],
     fn_item: &FnItem,
     receiver: &Receiver,
     method: &str,
-) -> Option<usize> {
+) -> Option<(usize, bool)> {
     if let Receiver::Var(name) = receiver {
         let ty = fn_item
             .lets
@@ -490,8 +552,8 @@ fn receiver_double(
             .map(|(_, ty)| ty);
         if let Some(ty) = ty {
             if let ReceiverType::Type(type_key) = graph.resolve_type(&fn_item.module, ty, None) {
-                if let Some(&double) = by_key.get(&type_key) {
-                    return Some(double);
+                if let Some(found) = lookup.double(&type_key) {
+                    return Some(found);
                 }
             }
         }
@@ -517,7 +579,7 @@ fn receiver_double(
         })
         .map(|(index, _)| index);
     let first = candidates.next()?;
-    candidates.next().is_none().then_some(first)
+    candidates.next().is_none().then_some((first, false))
 }
 
 /// Which of a double's targets declares `method`.

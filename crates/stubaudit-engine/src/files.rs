@@ -60,7 +60,7 @@ pub fn collect(workspace: &Workspace, jobs: Option<usize>) -> SourceTree {
             roots.push(Job {
                 path: target.root.clone(),
                 module: vec![target.crate_name.clone()],
-                in_test: target.role.is_test(),
+                in_test: target.role.is_test() || package.test_support,
                 mod_root: true,
                 package: package_index,
                 role: target.role,

@@ -61,6 +61,8 @@ pub struct EdgeAt {
     pub edge: Edge,
     /// Where the call is written.
     pub at: Position,
+    /// Found by method name alone: the receiver's type was not known.
+    pub approximate: bool,
 }
 
 /// One production (or test) implementation of a trait method.
@@ -100,6 +102,8 @@ pub struct Graph {
     impl_keys: HashMap<(usize, usize), (Option<String>, Option<String>)>,
     /// Module keys carrying `#[automock]`.
     automock_mods: HashSet<String>,
+    /// Method name → what declares it: an inherent method, or a trait.
+    by_name: HashMap<String, Vec<Edge>>,
 }
 
 /// Calls that are not followed: constructors and conversions.
@@ -124,6 +128,83 @@ const NOT_FOLLOWED: &[&str] = &[
     "deref",
     "deref_mut",
     "borrow",
+];
+
+/// Method names std and common crates use everywhere: a name-only match on
+/// these would be a guess, so the fallback never makes one.
+const COMMON_METHODS: &[&str] = &[
+    "get",
+    "get_mut",
+    "set",
+    "insert",
+    "remove",
+    "contains",
+    "len",
+    "is_empty",
+    "push",
+    "pop",
+    "iter",
+    "iter_mut",
+    "into_iter",
+    "map",
+    "map_err",
+    "and_then",
+    "or_else",
+    "ok",
+    "err",
+    "unwrap",
+    "expect",
+    "unwrap_or",
+    "unwrap_or_default",
+    "unwrap_or_else",
+    "ok_or",
+    "ok_or_else",
+    "send",
+    "recv",
+    "run",
+    "call",
+    "build",
+    "parse",
+    "read",
+    "write",
+    "flush",
+    "close",
+    "lock",
+    "borrow_mut",
+    "join",
+    "split",
+    "trim",
+    "as_str",
+    "as_bytes",
+    "to_vec",
+    "to_owned",
+    "collect",
+    "filter",
+    "find",
+    "next",
+    "first",
+    "last",
+    "extend",
+    "clear",
+    "entry",
+    "keys",
+    "values",
+    "start",
+    "stop",
+    "open",
+    "await",
+    "with",
+    "name",
+    "id",
+    "value",
+    "status",
+    "body",
+    "headers",
+    "json",
+    "text",
+    "execute",
+    "query",
+    "fetch",
 ];
 
 /// Traits whose impls are conversions or plumbing, never followed.
@@ -168,6 +249,7 @@ impl Graph {
             trait_impls: HashMap::new(),
             impl_keys: HashMap::new(),
             automock_mods: HashSet::new(),
+            by_name: HashMap::new(),
             files,
         };
         graph.tables();
@@ -229,6 +311,12 @@ impl Graph {
                         if let Some((Some(self_key), trait_key)) =
                             self.impl_keys.get(&(file_index, impl_index))
                         {
+                            if trait_key.is_none() && !fn_item.in_test && !file.in_test {
+                                self.by_name
+                                    .entry(fn_item.name.clone())
+                                    .or_default()
+                                    .push(Edge::Method(fn_id));
+                            }
                             let entry = self
                                 .methods
                                 .entry((self_key.clone(), fn_item.name.clone()))
@@ -244,6 +332,12 @@ impl Graph {
                     Owner::Trait(trait_index) => {
                         let trait_item = &file.index.traits[trait_index];
                         let trait_key = key(&trait_item.module, &trait_item.name);
+                        self.by_name.entry(fn_item.name.clone()).or_default().push(
+                            Edge::TraitMethod {
+                                trait_key: trait_key.clone(),
+                                method: fn_item.name.clone(),
+                            },
+                        );
                         self.trait_methods
                             .insert((trait_key, fn_item.name.clone()), fn_id);
                     }
@@ -396,16 +490,42 @@ impl Graph {
                             self_key.as_deref(),
                             self_trait.as_deref(),
                         );
+                        if receiver_ty == ReceiverType::Unknown {
+                            if let Some(edge) = self.by_name_only(name) {
+                                edges.push(EdgeAt {
+                                    edge,
+                                    at: call.at,
+                                    approximate: true,
+                                });
+                            }
+                            continue;
+                        }
                         self.method_edge(receiver_ty, name, self_key.as_deref())
                     }
                 }
                 CallKind::Construct(_) => None,
             };
             if let Some(edge) = edge {
-                edges.push(EdgeAt { edge, at: call.at });
+                edges.push(EdgeAt {
+                    edge,
+                    at: call.at,
+                    approximate: false,
+                });
             }
         }
         edges
+    }
+
+    /// The one first-party method named `name`, when the workspace declares
+    /// exactly one and the name is not one std types share.
+    fn by_name_only(&self, name: &str) -> Option<Edge> {
+        if COMMON_METHODS.contains(&name) {
+            return None;
+        }
+        match self.by_name.get(name)?.as_slice() {
+            [only] => Some(only.clone()),
+            _ => None,
+        }
     }
 
     fn path_edge(

@@ -55,6 +55,8 @@ pub struct Package {
     pub selected: bool,
     /// `[package.metadata.stubaudit]`, if present.
     pub config: serde_json::Value,
+    /// Only other members' dev-dependencies use it: all its code is test code.
+    pub test_support: bool,
 }
 
 /// The workspace as `cargo metadata` describes it.
@@ -134,9 +136,11 @@ pub fn load(manifest_path: Option<&Path>, selection: &Selection) -> Result<Works
                 name,
                 targets,
                 selected,
+                test_support: false,
             }
         })
         .collect();
+    mark_test_support(&mut packages, &metadata);
     packages.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(Workspace {
         root: metadata.workspace_root.into_std_path_buf(),
@@ -147,6 +151,26 @@ pub fn load(manifest_path: Option<&Path>, selection: &Selection) -> Result<Works
             .unwrap_or_default(),
         packages,
     })
+}
+
+/// A member is test support when some members depend on it and every such
+/// dependency is a dev-dependency (cargo-nextest's `nextest-filtering`
+/// pattern; also `*-test-utils` crates).
+fn mark_test_support(packages: &mut [Package], metadata: &cargo_metadata::Metadata) {
+    for package in packages.iter_mut() {
+        let mut dev_only = None;
+        for user in metadata.workspace_packages() {
+            for dependency in user
+                .dependencies
+                .iter()
+                .filter(|dependency| dependency.name == package.name)
+            {
+                let dev = dependency.kind == cargo_metadata::DependencyKind::Development;
+                dev_only = Some(dev_only.unwrap_or(true) && dev);
+            }
+        }
+        package.test_support = dev_only == Some(true);
+    }
 }
 
 /// The role of a target, `None` for build scripts and the like.

@@ -107,6 +107,7 @@ pub fn measure(
                 .cloned()
                 .unwrap_or(StandsFor::Wire),
             method: None,
+            via_double: false,
         };
         let mut stub = measure_site(graph, &mut heights, policy, root, &site, double);
         stub.code = Code::UnusedDouble;
@@ -327,7 +328,11 @@ fn measure_site(
         level,
         site: site_info,
         double: DoubleInfo {
-            kind: double.kind.as_str().to_string(),
+            kind: if site.via_double {
+                DoubleKind::MockallDouble.as_str().to_string()
+            } else {
+                double.kind.as_str().to_string()
+            },
             type_name: double.name.clone(),
         },
         target,
@@ -349,9 +354,42 @@ fn measure_site(
         }),
         help,
         notes,
+        approximate: approximate_calls(graph, &hidden, root),
         site_len: site.len,
         allowed,
     }
+}
+
+/// The name-only call edges inside the hidden fns.
+fn approximate_calls(graph: &Graph, hidden: &BTreeSet<FnId>, root: &Path) -> Vec<String> {
+    let mut calls: Vec<String> = hidden
+        .iter()
+        .flat_map(|&fn_id| {
+            graph.edges[fn_id]
+                .iter()
+                .filter(|edge| edge.approximate)
+                .map(move |edge| {
+                    let target = match &edge.edge {
+                        Edge::Method(callee) => graph.display_name(*callee),
+                        Edge::TraitMethod { trait_key, method } => {
+                            format!(
+                                "{}::{method}",
+                                trait_key.rsplit("::").next().unwrap_or(trait_key)
+                            )
+                        }
+                        _ => String::new(),
+                    };
+                    format!(
+                        "{}:{} `{target}`",
+                        relative(root, &graph.file_of(fn_id).index.path),
+                        edge.at.line
+                    )
+                })
+        })
+        .collect();
+    calls.sort();
+    calls.dedup();
+    calls
 }
 
 /// The target's path and the methods the site replaces.

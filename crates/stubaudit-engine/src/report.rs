@@ -98,6 +98,10 @@ pub struct Stub {
     /// Length of the site's underlined name.
     #[serde(skip)]
     pub site_len: u32,
+    /// Calls under the hidden code resolved by method name alone (the
+    /// receiver's type was unknown): `file:line \`name\``, listed with `-v`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub approximate: Vec<String>,
     /// The reason of an inline allow comment or an allowed-stub entry.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed: Option<String>,

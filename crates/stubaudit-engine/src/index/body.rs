@@ -87,6 +87,32 @@ impl BodyVisitor<'_> {
         });
     }
 
+    /// `faux::when!(x.method)` and `faux::when!(x.method(args))` set an
+    /// expectation, recorded like mockall's `x.expect_method()`.
+    fn faux_when(&mut self, mac: &syn::Macro) {
+        let Ok(expr) = mac.parse_body::<syn::Expr>() else {
+            return;
+        };
+        let (base, method) = match &expr {
+            syn::Expr::Field(field) => match &field.member {
+                syn::Member::Named(name) => (&*field.base, name),
+                syn::Member::Unnamed(_) => return,
+            },
+            syn::Expr::MethodCall(call) => (&*call.receiver, &call.method),
+            _ => return,
+        };
+        let name = method.to_string();
+        let len = name.len();
+        self.push(
+            CallKind::Method {
+                receiver: receiver(base),
+                name: format!("expect_{name}"),
+            },
+            method.span(),
+            len,
+        );
+    }
+
     fn macro_arguments(&mut self, mac: &syn::Macro) {
         let parser = Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated;
         if let Ok(arguments) = mac.parse_body_with(parser) {
@@ -181,6 +207,14 @@ impl<'ast> Visit<'ast> for BodyVisitor<'_> {
     }
 
     fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        if mac
+            .path
+            .segments
+            .last()
+            .is_some_and(|segment| segment.ident == "when")
+        {
+            self.faux_when(mac);
+        }
         self.macro_arguments(mac);
     }
 }

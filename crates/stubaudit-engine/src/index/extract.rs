@@ -584,17 +584,48 @@ fn has_attr(attrs: &[syn::Attribute], name: &str) -> bool {
     })
 }
 
-/// `#[cfg(test)]`, `#[cfg(all(test, …))]`; `not(test)` does not count.
+/// Feature names that, by convention, gate test-support code.
+const TEST_FEATURES: &[&str] = &[
+    "test-support",
+    "test-utils",
+    "test-util",
+    "testing",
+    "test",
+    "mock",
+    "mocks",
+    "mocking",
+    "fakes",
+];
+
+/// Test-only code: `#[cfg(test)]`, `#[cfg(all(test, …))]`,
+/// `#[cfg(any(test, feature = "mock"))]`, `#[cfg(feature = "test-support")]`.
+/// `not(test)` does not count.
 fn has_cfg_test(attrs: &[syn::Attribute]) -> bool {
     attrs.iter().any(|attr| {
         if !attr.path().is_ident("cfg") {
             return false;
         }
         let tokens = attr_tokens(attr).replace(' ', "");
+        if tokens.contains("not(") {
+            return false;
+        }
         let words: Vec<&str> = tokens
             .split(|c: char| !c.is_alphanumeric() && c != '_')
             .collect();
-        words.contains(&"test") && !tokens.contains("not(test") && !tokens.starts_with("any(")
+        let test_feature = TEST_FEATURES
+            .iter()
+            .any(|feature| tokens.contains(&format!("feature=\"{feature}\"")));
+        if tokens.starts_with("any(") {
+            // Every alternative must be test-only.
+            let alternatives = tokens.trim_start_matches("any(").trim_end_matches(')');
+            return alternatives.split(',').all(|alternative| {
+                alternative == "test"
+                    || TEST_FEATURES
+                        .iter()
+                        .any(|feature| alternative == format!("feature=\"{feature}\""))
+            });
+        }
+        words.contains(&"test") || test_feature
     })
 }
 
