@@ -3,22 +3,29 @@
 //!
 //! * `ci`: what `.ci/run` runs: the test suite, rustfmt, clippy.
 //! * `demo`: the audit on the bundled jira-link example.
+//! * `bench`: speed and memory against syn's own parse (see `bench.rs`).
+
+mod bench;
 
 use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn main() -> Result<()> {
-    let task = std::env::args().nth(1).unwrap_or_default();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let task = args.first().cloned().unwrap_or_default();
+    let rest = args.get(1..).unwrap_or_default();
     let root = project_root();
     match task.as_str() {
         "ci" => ci(&root),
+        "bench" => bench::bench(&root, rest),
+        "bench-one" => bench::bench_one(rest),
         "demo" => demo(&root),
         "" | "help" | "--help" => {
-            println!("usage: cargo xtask <ci|demo>");
+            println!("usage: cargo xtask <ci|demo|bench>");
             Ok(())
         }
-        other => bail!("unknown task `{other}`; tasks: ci, demo"),
+        other => bail!("unknown task `{other}`; tasks: ci, demo, bench"),
     }
 }
 

@@ -102,6 +102,8 @@ pub struct Graph {
     impl_keys: HashMap<(usize, usize), (Option<String>, Option<String>)>,
     /// Module keys carrying `#[automock]`.
     automock_mods: HashSet<String>,
+    /// Type key → keys of the traits it implements.
+    traits_of_type: HashMap<String, Vec<String>>,
     /// Method name → what declares it: an inherent method, or a trait.
     by_name: HashMap<String, Vec<Edge>>,
 }
@@ -250,6 +252,7 @@ impl Graph {
             impl_keys: HashMap::new(),
             automock_mods: HashSet::new(),
             by_name: HashMap::new(),
+            traits_of_type: HashMap::new(),
             files,
         };
         graph.tables();
@@ -285,6 +288,10 @@ impl Graph {
                     .as_ref()
                     .map(|path| self.resolver.resolve(&impl_item.module, path).join("::"));
                 if let (Some(trait_key), Some(self_key)) = (&trait_key, &self_key) {
+                    self.traits_of_type
+                        .entry(self_key.clone())
+                        .or_default()
+                        .push(trait_key.clone());
                     self.trait_impls
                         .entry(trait_key.clone())
                         .or_default()
@@ -452,10 +459,9 @@ impl Graph {
         if let Some(fn_ids) = self.methods.get(&(type_key.to_string(), name.to_string())) {
             return fn_ids.first().copied();
         }
-        self.impl_keys
-            .values()
-            .filter(|(self_key, _)| self_key.as_deref() == Some(type_key))
-            .filter_map(|(_, trait_key)| trait_key.as_ref())
+        self.traits_of_type
+            .get(type_key)?
+            .iter()
             .find_map(|trait_key| {
                 let fn_id = *self
                     .trait_methods

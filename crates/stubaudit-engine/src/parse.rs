@@ -64,24 +64,24 @@ fn strip_shebang(text: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// Adds the lines of every token that is not part of a doc comment.
+/// (Indexes into a `Vec`: cloning a token iterator to look ahead would copy
+/// the rest of the stream at every `#`.)
 fn mark_code_lines(tokens: TokenStream, lines: &mut Vec<u32>) {
-    let mut iter = tokens.into_iter().peekable();
-    while let Some(tree) = iter.next() {
-        match tree {
+    let trees: Vec<TokenTree> = tokens.into_iter().collect();
+    let mut index = 0;
+    while index < trees.len() {
+        match &trees[index] {
             TokenTree::Punct(punct) if punct.as_char() == '#' => {
                 // `#[doc = "…"]` and `#![doc = "…"]` come from comments.
-                let mut lookahead = iter.clone();
-                if let Some(TokenTree::Punct(bang)) = lookahead.peek() {
-                    if bang.as_char() == '!' {
-                        lookahead.next();
-                    }
+                let mut next = index + 1;
+                if matches!(trees.get(next), Some(TokenTree::Punct(bang)) if bang.as_char() == '!')
+                {
+                    next += 1;
                 }
-                if let Some(TokenTree::Group(group)) = lookahead.peek() {
-                    if is_doc_attribute(group) {
-                        iter = lookahead;
-                        iter.next();
-                        continue;
-                    }
+                if matches!(trees.get(next), Some(TokenTree::Group(group)) if is_doc_attribute(group))
+                {
+                    index = next + 1;
+                    continue;
                 }
                 push_span_lines(punct.span(), lines);
             }
@@ -92,6 +92,7 @@ fn mark_code_lines(tokens: TokenStream, lines: &mut Vec<u32>) {
             }
             other => push_span_lines(other.span(), lines),
         }
+        index += 1;
     }
 }
 

@@ -9,10 +9,10 @@ use std::collections::{HashMap, HashSet};
 /// Resolves paths against every module's items and `use` bindings.
 #[derive(Debug, Default)]
 pub struct Resolver {
-    /// `module::name` of every item and module.
-    defined: HashSet<String>,
-    /// Module key → (alias, target) of its `use` bindings; `*` for globs.
-    aliases: HashMap<String, Vec<(String, PathSegments)>>,
+    /// Module path → names of the items and modules it defines.
+    defined: HashMap<PathSegments, HashSet<String>>,
+    /// Module path → (alias, target) of its `use` bindings; `*` for globs.
+    aliases: HashMap<PathSegments, Vec<(String, PathSegments)>>,
     /// Crate names of the workspace's targets.
     crate_names: HashSet<String>,
 }
@@ -31,12 +31,14 @@ impl Resolver {
             for defined in &file.index.defined {
                 resolver
                     .defined
-                    .insert(super::key(&defined.module, &defined.name));
+                    .entry(defined.module.clone())
+                    .or_default()
+                    .insert(defined.name.clone());
             }
             for use_item in &file.index.uses {
                 resolver
                     .aliases
-                    .entry(use_item.module.join("::"))
+                    .entry(use_item.module.clone())
                     .or_default()
                     .push((use_item.alias.clone(), use_item.target.clone()));
             }
@@ -52,7 +54,16 @@ impl Resolver {
 
     /// Whether `module::name` is an item or module of the workspace.
     pub fn is_defined(&self, path: &[String]) -> bool {
-        self.defined.contains(&path.join("::"))
+        match path.split_last() {
+            Some((name, module)) => self.defines(module, name),
+            None => false,
+        }
+    }
+
+    fn defines(&self, module: &[String], name: &str) -> bool {
+        self.defined
+            .get(module)
+            .is_some_and(|names| names.contains(name))
     }
 
     /// The absolute path `path`, written in `module`, names.
@@ -85,7 +96,7 @@ impl Resolver {
                 (base, &path[supers..])
             }
             _ => {
-                if self.defined.contains(&super::key(module, first)) {
+                if self.defines(module, first) {
                     let mut base = module.to_vec();
                     base.push(first.clone());
                     (base, &path[1..])
@@ -111,7 +122,7 @@ impl Resolver {
     fn walk(&self, mut base: PathSegments, rest: &[String], depth: u8) -> PathSegments {
         let walkable = self.is_first_party(&base);
         for segment in rest {
-            if walkable && !self.defined.contains(&super::key(&base, segment)) {
+            if walkable && !self.defines(&base, segment) {
                 if let Some(target) = self.alias(&base, segment) {
                     let target = target.clone();
                     base = self.resolve_depth(&base, &target, depth + 1);
@@ -129,7 +140,7 @@ impl Resolver {
 
     fn alias(&self, module: &[String], name: &str) -> Option<&PathSegments> {
         self.aliases
-            .get(&module.join("::"))?
+            .get(module)?
             .iter()
             .find(|(alias, _)| alias == name)
             .map(|(_, target)| target)
@@ -137,13 +148,13 @@ impl Resolver {
 
     /// `name` brought in by a glob import of `module`.
     fn glob(&self, module: &[String], name: &str, depth: u8) -> Option<PathSegments> {
-        let aliases = self.aliases.get(&module.join("::"))?;
+        let aliases = self.aliases.get(module)?;
         for (alias, target) in aliases {
             if alias != "*" || depth > MAX_DEPTH {
                 continue;
             }
             let glob_module = self.resolve_depth(module, target, depth + 1);
-            if self.defined.contains(&super::key(&glob_module, name)) {
+            if self.defines(&glob_module, name) {
                 let mut found = glob_module;
                 found.push(name.to_string());
                 return Some(found);

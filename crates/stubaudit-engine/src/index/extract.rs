@@ -13,7 +13,6 @@ use super::{
 };
 use proc_macro2::{TokenStream, TokenTree};
 use std::path::Path;
-use syn::spanned::Spanned;
 
 /// What the caller knows about a file before reading it.
 #[derive(Debug, Clone)]
@@ -195,7 +194,7 @@ impl Extractor {
             name_at: position(ident.span()),
             in_test: in_test || has_cfg_test(attrs),
             fields,
-            faux: attrs.iter().any(|attr| attr_text(attr).contains("faux")),
+            faux: attrs.iter().any(is_faux),
         });
     }
 
@@ -276,11 +275,7 @@ impl Extractor {
             trait_path: item_impl.trait_.as_ref().map(|(_, path, _)| segments(path)),
             at: position(item_impl.impl_token.span),
             in_test,
-            automock: has_attr(&item_impl.attrs, "automock")
-                || item_impl
-                    .attrs
-                    .iter()
-                    .any(|attr| attr_text(attr).contains("faux")),
+            automock: has_attr(&item_impl.attrs, "automock") || item_impl.attrs.iter().any(is_faux),
             methods,
         });
     }
@@ -316,13 +311,9 @@ impl Extractor {
                 read_block(block, scope),
                 block.brace_token.span.close().end().line as u32,
             ),
-            None => (
-                Body::Absent,
-                Default::default(),
-                sig.span().end().line as u32,
-            ),
+            None => (Body::Absent, Default::default(), signature_end_line(sig)),
         };
-        let start = sig.span().start().line as u32;
+        let start = signature_start_line(sig);
         FnItem {
             name: sig.ident.to_string(),
             module: module.clone(),
@@ -411,7 +402,12 @@ impl Extractor {
             .segments
             .last()
             .map(|segment| segment.ident.to_string());
-        let line = position(item_macro.mac.path.span()).line;
+        let line = item_macro
+            .mac
+            .path
+            .segments
+            .first()
+            .map_or(0, |segment| position(segment.ident.span()).line);
         match name.as_deref() {
             Some("mock") => {
                 let in_test = in_test || has_cfg_test(&item_macro.attrs);
@@ -533,21 +529,55 @@ fn fields(fields: &syn::Fields, scope: &GenericScope) -> Vec<(String, TypeRef)> 
         .collect()
 }
 
-/// The first line of a fn including its visibility.
+/// The first line of a fn including its visibility. (Token spans, not
+/// `Spanned::span()`, which re-tokenizes the whole signature.)
 fn start_line(vis: &syn::Visibility, sig: &syn::Signature) -> u32 {
     let vis_line = match vis {
         syn::Visibility::Inherited => u32::MAX,
-        other => other.span().start().line as u32,
+        syn::Visibility::Public(token) => token.span.start().line as u32,
+        syn::Visibility::Restricted(restricted) => restricted.pub_token.span.start().line as u32,
     };
-    vis_line.min(sig.span().start().line as u32)
+    vis_line.min(signature_start_line(sig))
 }
 
-fn attr_text(attr: &syn::Attribute) -> String {
-    quote_tokens(attr.meta.path()) + &attr_tokens(attr)
+/// The line of the signature's first keyword.
+fn signature_start_line(sig: &syn::Signature) -> u32 {
+    [
+        sig.constness.as_ref().map(|token| token.span),
+        sig.asyncness.as_ref().map(|token| token.span),
+        sig.unsafety.as_ref().map(|token| token.span),
+        sig.abi.as_ref().map(|abi| abi.extern_token.span),
+        Some(sig.fn_token.span),
+    ]
+    .into_iter()
+    .flatten()
+    .map(|span| span.start().line as u32)
+    .min()
+    .unwrap_or(0)
 }
 
-fn quote_tokens(path: &syn::Path) -> String {
-    segments(path).join("::")
+/// The last line of a signature without a body: its return type, or its
+/// parameter list.
+fn signature_end_line(sig: &syn::Signature) -> u32 {
+    let paren = sig.paren_token.span.close().end().line as u32;
+    match &sig.output {
+        syn::ReturnType::Default => paren,
+        syn::ReturnType::Type(arrow, _) => paren.max(arrow.spans[0].end().line as u32),
+    }
+}
+
+/// Whether an attribute is faux's (`#[faux::create]`, `#[faux::methods]`,
+/// or either under `cfg_attr`). Doc comments are never stringified.
+fn is_faux(attr: &syn::Attribute) -> bool {
+    let path = attr.meta.path();
+    if path
+        .segments
+        .first()
+        .is_some_and(|segment| segment.ident == "faux")
+    {
+        return true;
+    }
+    path.is_ident("cfg_attr") && attr_tokens(attr).contains("faux")
 }
 
 fn attr_tokens(attr: &syn::Attribute) -> String {
