@@ -21,6 +21,12 @@ pub enum MessageFormat {
     Human,
     /// The `stubaudit-report/1` JSON schema.
     Json,
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
+    /// A summary for a pull-request comment or `GITHUB_STEP_SUMMARY`.
+    Markdown,
+    /// GitHub Actions workflow-command annotations.
+    Github,
 }
 
 /// When to colour output.
@@ -92,6 +98,22 @@ pub struct Args {
     /// Fail on stubs more than N layers above the boundary
     #[arg(long, value_name = "N", help_heading = "Policy")]
     pub max_height: Option<u32>,
+
+    /// Fail on stubs hiding more than N lines that no test runs (needs --coverage)
+    #[arg(long, value_name = "N", help_heading = "Policy")]
+    pub max_uncovered_hidden: Option<u32>,
+
+    /// Join line coverage: LCOV (cargo llvm-cov --lcov, cargo tarpaulin --out Lcov) or llvm-cov JSON
+    #[arg(long, value_name = "FILE", help_heading = "Coverage and baseline")]
+    pub coverage: Option<PathBuf>,
+
+    /// Fail only on findings that are new or worse than in FILE
+    #[arg(long, value_name = "FILE", help_heading = "Coverage and baseline")]
+    pub baseline: Option<PathBuf>,
+
+    /// Write this run's findings to FILE, as a baseline for later runs
+    #[arg(long, value_name = "FILE", help_heading = "Coverage and baseline")]
+    pub write_baseline: Option<PathBuf>,
 
     /// Print what CODE means, why it matters, and an example
     #[arg(long, value_name = "CODE")]

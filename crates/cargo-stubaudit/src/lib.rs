@@ -74,7 +74,7 @@ fn audit(args: &Args, stdout: &mut dyn Write) -> Result<ExitCode> {
         jobs: args.jobs,
         catalog: config.catalog(),
         policy,
-        coverage: None,
+        coverage: args.coverage.clone(),
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
     };
     let report = stubaudit_engine::audit(&workspace, &options)?;
@@ -92,6 +92,7 @@ fn audit(args: &Args, stdout: &mut dyn Write) -> Result<ExitCode> {
                 quiet: args.quiet,
             },
         ),
+        _ => String::new(),
     };
     match &args.output {
         Some(path) => write_atomically(path, text.as_bytes())?,

@@ -1,23 +1,370 @@
-//! Stage `coverage`: joining line coverage with the hidden lines (work in
-//! progress: issue 3).
+//! Stage `coverage`: reads a line-coverage file and joins it with the hidden
+//! lines, so a report can say which hidden lines no test runs.
+//!
+//! * Formats, told apart by content: LCOV ([`lcov`], cargo-llvm-cov and
+//!   cargo-tarpaulin dialects) and llvm-cov's JSON export ([`llvm_json`]).
+//! * The join is on (file, line) only, never on function names: names are
+//!   mangled and repeated per crate build in one dialect, bare in the other.
+//! * Paths are matched to workspace files by [`paths`]: absolute, relative,
+//!   or from another checkout.
+//! * Which lines count is the engine's own knowledge (`FileIndex::code_lines`);
+//!   a hidden code line is *covered* (hits > 0), *uncovered* (a record with 0
+//!   hits) or *not instrumented* (no record at all: tarpaulin leaves closing
+//!   braces and `todo!()` lines out, both tools leave out code no test
+//!   binary contains).
+//! * Stale coverage is a warning naming the file: lines past a file's end,
+//!   a file newer than the coverage file, a file that no longer exists.
+//!
+//! Only std and serde_json: the formats are small (see the submodules).
+
+mod lcov;
+mod llvm_json;
+mod paths;
 
 use crate::error::AuditError;
 use crate::graph::Graph;
-use crate::report::Report;
-use std::path::Path;
+use crate::report::{
+    relative, CoverageInfo, LineCoverage, LineState, Report, ReportDiagnostic, UncoveredRange,
+};
+use paths::{PathMatcher, Resolved};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 
-/// Line coverage, per workspace-relative file.
-#[derive(Debug, Default)]
-pub struct Coverage;
+/// The two kinds of coverage file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// An LCOV tracefile.
+    Lcov,
+    /// llvm-cov's JSON export.
+    LlvmJson,
+}
 
-/// Reads a coverage file.
-pub fn read(file: &Path, _root: &Path) -> Result<Coverage, AuditError> {
-    Err(AuditError::Coverage {
+impl Format {
+    /// The name used in reports: `lcov` or `llvm-cov-json`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Lcov => "lcov",
+            Format::LlvmJson => "llvm-cov-json",
+        }
+    }
+}
+
+/// The line counts a coverage file gives for one source path.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FileCoverage {
+    /// The path as the coverage file writes it.
+    pub path: String,
+    /// The line of the coverage file that starts its record (0 when the
+    /// format has no lines to speak of, as in JSON).
+    pub record_line: u32,
+    /// Hits per 1-based source line, for every line the producer
+    /// instrumented.
+    pub lines: BTreeMap<u32, u64>,
+}
+
+/// A whole coverage file, parsed.
+#[derive(Debug, Clone)]
+pub struct Coverage {
+    /// The file as given.
+    pub file: PathBuf,
+    /// Its format.
+    pub format: Format,
+    /// When it was last written, to tell stale sources.
+    pub modified: Option<SystemTime>,
+    /// One entry per file record, in file order (a path may repeat).
+    pub files: Vec<FileCoverage>,
+}
+
+/// Reads and parses a coverage file. An unreadable or malformed file is an
+/// [`AuditError::Coverage`] naming the file and the line it choked on.
+pub fn read(file: &Path) -> Result<Coverage, AuditError> {
+    let error = |line: Option<u32>, message: String| AuditError::Coverage {
         file: file.to_path_buf(),
-        line: None,
-        message: "coverage files are not supported yet".to_string(),
+        line,
+        message,
+    };
+    let bytes = std::fs::read(file)
+        .map_err(|io| error(None, format!("could not read coverage file: {io}")))?;
+    let text = String::from_utf8(bytes).map_err(|utf8| {
+        let valid = &utf8.as_bytes()[..utf8.utf8_error().valid_up_to()];
+        let line = 1 + valid.iter().filter(|&&byte| byte == b'\n').count() as u32;
+        error(Some(line), "coverage file is not valid UTF-8".to_string())
+    })?;
+    let modified = std::fs::metadata(file)
+        .and_then(|metadata| metadata.modified())
+        .ok();
+    let mut coverage = parse(file, &text)?;
+    coverage.modified = modified;
+    Ok(coverage)
+}
+
+/// Parses coverage text that claims to come from `file`.
+pub fn parse(file: &Path, text: &str) -> Result<Coverage, AuditError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let format = if text.trim_start().starts_with('{') {
+        Format::LlvmJson
+    } else {
+        Format::Lcov
+    };
+    let files = match format {
+        Format::Lcov => lcov::parse(text),
+        Format::LlvmJson => llvm_json::parse(text),
+    }
+    .map_err(|(line, message)| AuditError::Coverage {
+        file: file.to_path_buf(),
+        line: Some(line),
+        message,
+    })?;
+    Ok(Coverage {
+        file: file.to_path_buf(),
+        format,
+        modified: None,
+        files,
     })
 }
 
-/// Fills the uncovered counts of `report`.
-pub fn join(_report: &mut Report, _coverage: &Coverage, _graph: &Graph, _root: &Path) {}
+/// Line counts per workspace file, after path matching and merging.
+struct Matched {
+    /// Hits per line, per workspace-relative path.
+    files: HashMap<String, BTreeMap<u32, u64>>,
+    /// Files the coverage names that no longer exist.
+    gone: BTreeSet<String>,
+    /// Paths the coverage names, for the "covers nothing" warning.
+    outside: Vec<String>,
+}
+
+fn match_files(coverage: &Coverage, graph: &Graph, root: &Path) -> Matched {
+    let workspace_files: Vec<String> = graph
+        .files
+        .iter()
+        .map(|file| relative(root, &file.index.path))
+        .collect();
+    let matcher = PathMatcher::new(root, &workspace_files);
+    let paths: Vec<&str> = coverage.files.iter().map(|f| f.path.as_str()).collect();
+    let mut matched = Matched {
+        files: HashMap::new(),
+        gone: BTreeSet::new(),
+        outside: Vec::new(),
+    };
+    for (record, resolved) in coverage.files.iter().zip(matcher.resolve_all(&paths)) {
+        match resolved {
+            Resolved::Workspace(file) => {
+                let lines = matched.files.entry(file).or_default();
+                for (&line, &hits) in &record.lines {
+                    let total = lines.entry(line).or_insert(0);
+                    *total = total.saturating_add(hits);
+                }
+            }
+            Resolved::Gone(file) => {
+                matched.gone.insert(file);
+            }
+            Resolved::Outside => matched.outside.push(record.path.clone()),
+        }
+    }
+    matched
+}
+
+/// Fills `report` from `coverage`: per stub the covered, uncovered and
+/// not instrumented hidden lines and the uncovered ranges; the report's
+/// [`CoverageInfo`] with the stale files; a warning per stale file. Only
+/// files of the `selected` packages and files holding hidden lines are
+/// checked for staleness. Call [`Report::summarize`] afterwards.
+pub fn join(
+    report: &mut Report,
+    coverage: &Coverage,
+    graph: &Graph,
+    root: &Path,
+    selected: &HashSet<usize>,
+) {
+    let matched = match_files(coverage, graph, root);
+    let index_of: HashMap<String, usize> = graph
+        .files
+        .iter()
+        .enumerate()
+        .map(|(index, file)| (relative(root, &file.index.path), index))
+        .collect();
+    let coverage_name = coverage.file.file_name().map_or_else(
+        || coverage.file.display().to_string(),
+        |name| name.to_string_lossy().into_owned(),
+    );
+    let no_lines = BTreeMap::new();
+    for stub in &mut report.stubs {
+        if stub.hidden.ranges.is_empty() && stub.hidden.lines == 0 {
+            stub.hidden.uncovered = Some(LineCoverage::default());
+            continue;
+        }
+        let mut line_coverage = LineCoverage::default();
+        for range in &stub.hidden.ranges {
+            let Some(&file_index) = index_of.get(&range.file) else {
+                continue;
+            };
+            let index = &graph.files[file_index].index;
+            let hits = matched.files.get(&range.file).unwrap_or(&no_lines);
+            let first = index.code_lines.partition_point(|&line| line < range.start);
+            let last = index.code_lines.partition_point(|&line| line <= range.end);
+            let mut run: Option<UncoveredRange> = None;
+            for &line in &index.code_lines[first..last] {
+                let state = match hits.get(&line) {
+                    Some(0) => LineState::Uncovered,
+                    Some(_) => LineState::Covered,
+                    None => LineState::NotInstrumented,
+                };
+                line_coverage.lines.push((range.file.clone(), line, state));
+                match state {
+                    LineState::Covered => {
+                        line_coverage.covered += 1;
+                        line_coverage.uncovered_ranges.extend(run.take());
+                    }
+                    LineState::NotInstrumented => line_coverage.not_instrumented += 1,
+                    LineState::Uncovered => {
+                        line_coverage.uncovered += 1;
+                        match &mut run {
+                            Some(open) => {
+                                open.end = line;
+                                open.lines += 1;
+                            }
+                            None => {
+                                run = Some(UncoveredRange {
+                                    file: range.file.clone(),
+                                    start: line,
+                                    end: line,
+                                    fn_name: range.fn_name.clone(),
+                                    lines: 1,
+                                })
+                            }
+                        }
+                    }
+                }
+            }
+            line_coverage.uncovered_ranges.extend(run.take());
+        }
+        stub.hidden.uncovered = Some(line_coverage);
+    }
+
+    // Staleness, on the files that matter to this report.
+    let hidden_files: HashSet<&str> = report
+        .stubs
+        .iter()
+        .flat_map(|stub| stub.hidden.ranges.iter().map(|range| range.file.as_str()))
+        .collect();
+    let mut stale: BTreeMap<String, ReportDiagnostic> = BTreeMap::new();
+    let mut checked: Vec<(&String, &BTreeMap<u32, u64>)> = matched.files.iter().collect();
+    checked.sort();
+    for (file, lines) in checked {
+        let Some(&file_index) = index_of.get(file) else {
+            continue;
+        };
+        let source = &graph.files[file_index];
+        if !selected.contains(&source.package) && !hidden_files.contains(file.as_str()) {
+            continue;
+        }
+        let line_count = source.index.line_count;
+        if let Some((&past, _)) = lines.range(line_count.saturating_add(1)..).next() {
+            stale.insert(
+                file.clone(),
+                ReportDiagnostic {
+                    level: crate::diagnostic::Severity::Warning,
+                    file: file.clone(),
+                    line: Some(past),
+                    message: format!(
+                        "`{coverage_name}` has coverage for line {past}, past the end of this file ({line_count} lines): the coverage is stale"
+                    ),
+                },
+            );
+            continue;
+        }
+        let changed = std::fs::metadata(&source.index.path)
+            .and_then(|metadata| metadata.modified())
+            .ok();
+        if let (Some(changed), Some(made)) = (changed, coverage.modified) {
+            if changed > made {
+                stale.insert(
+                    file.clone(),
+                    ReportDiagnostic {
+                        level: crate::diagnostic::Severity::Warning,
+                        file: file.clone(),
+                        line: None,
+                        message: format!(
+                            "changed after `{coverage_name}` was written: its coverage may be stale"
+                        ),
+                    },
+                );
+            }
+        }
+    }
+    for file in &matched.gone {
+        stale.insert(
+            file.clone(),
+            ReportDiagnostic {
+                level: crate::diagnostic::Severity::Warning,
+                file: file.clone(),
+                line: None,
+                message: format!(
+                    "`{coverage_name}` has coverage for this file, which no longer exists: the coverage is stale"
+                ),
+            },
+        );
+    }
+    if matched.files.is_empty() {
+        let example = matched
+            .outside
+            .first()
+            .map(|path| format!(", e.g. `{path}`"))
+            .unwrap_or_default();
+        report.diagnostics.push(ReportDiagnostic {
+            level: crate::diagnostic::Severity::Warning,
+            file: coverage.file.display().to_string(),
+            line: None,
+            message: format!(
+                "`{coverage_name}` covers none of this workspace's files ({} other files{example}): was it made for another workspace?",
+                matched.outside.len()
+            ),
+        });
+    }
+    report.coverage = Some(CoverageInfo {
+        file: coverage.file.display().to_string(),
+        format: coverage.format.as_str().to_string(),
+        stale_files: stale.keys().cloned().collect(),
+        workspace_files: matched.files.len(),
+    });
+    report.diagnostics.extend(stale.into_values());
+    report.diagnostics.sort();
+    report.diagnostics.dedup();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn content_decides_the_format() {
+        let lcov = parse(Path::new("a.info"), "SF:a.rs\nDA:1,1\nend_of_record\n");
+        assert_eq!(lcov.map(|c| c.format).ok(), Some(Format::Lcov));
+        let json = parse(
+            Path::new("a.info"),
+            "\u{feff}  {\"type\": \"llvm.coverage.json.export\", \"data\": []}",
+        );
+        assert_eq!(json.map(|c| c.format).ok(), Some(Format::LlvmJson));
+    }
+
+    #[test]
+    fn a_parse_error_names_file_and_line() {
+        let error = parse(Path::new("cov/lcov.info"), "SF:a.rs\nDA:1\n")
+            .err()
+            .map(|error| error.to_string());
+        assert_eq!(
+            error.as_deref(),
+            Some("cov/lcov.info:2: invalid `DA` record `DA:1`: expected `DA:LINE,COUNT` with LINE ≥ 1")
+        );
+    }
+
+    #[test]
+    fn an_unreadable_file_is_an_error_without_a_line() {
+        let error = read(Path::new("/nonexistent/lcov.info")).err();
+        assert!(
+            matches!(error, Some(AuditError::Coverage { line: None, .. })),
+            "{error:?}"
+        );
+    }
+}

@@ -104,8 +104,8 @@ pub fn audit(workspace: &Workspace, options: &AuditOptions) -> Result<Report, Au
     });
     let mut report = Report::new(&workspace.root, &options.tool_version, stubs, &diagnostics);
     if let Some(coverage_file) = &options.coverage {
-        let coverage = coverage::read(coverage_file, &workspace.root)?;
-        coverage::join(&mut report, &coverage, &graph, &workspace.root);
+        let coverage = coverage::read(coverage_file)?;
+        coverage::join(&mut report, &coverage, &graph, &workspace.root, &selected);
         report.summarize();
     }
     Ok(report)

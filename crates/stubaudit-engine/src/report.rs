@@ -2,11 +2,20 @@
 //! the `stubaudit-report/1` JSON schema (DESIGN.md). It only grows: fields
 //! are added, never renamed. Paths are relative to the workspace root with
 //! `/` separators; lists are sorted so output is deterministic.
+//!
+//! Fields added since the first version of the schema (all optional, so
+//! older readers are unaffected): `coverage.workspace_files`,
+//! `summary.covered_hidden_lines`, `summary.not_instrumented_hidden_lines`,
+//! `hidden.covered`, `hidden.not_instrumented`, `hidden.uncovered_ranges`
+//! (present when a coverage file was joined), and `baseline` (present when
+//! the run compared against a baseline). serde derives the serialisation,
+//! except for [`Hidden`], whose coverage counts sit beside `uncovered`.
 
 use crate::code::{Code, Level};
 use crate::diagnostic::{Diagnostic, Severity};
+use serde::ser::SerializeStruct;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// The schema name and version.
@@ -29,6 +38,23 @@ pub struct Report {
     pub stubs: Vec<Stub>,
     /// Trouble with individual inputs.
     pub diagnostics: Vec<ReportDiagnostic>,
+    /// The comparison with a baseline, when one was given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<BaselineInfo>,
+}
+
+/// How a run compares with a baseline (`--baseline FILE`).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct BaselineInfo {
+    /// The baseline file as given.
+    pub file: String,
+    /// Ids of findings the baseline does not have.
+    pub new: Vec<String>,
+    /// Ids of findings that got worse: higher, or hiding more lines, or
+    /// more uncovered lines.
+    pub worse: Vec<String>,
+    /// Keys of baseline findings that are gone.
+    pub fixed: Vec<String>,
 }
 
 /// The tool that made a report.
@@ -47,9 +73,11 @@ pub struct CoverageInfo {
     pub file: String,
     /// `lcov` or `llvm-cov-json`.
     pub format: String,
-    /// Workspace files that changed after the coverage was made, or that it
-    /// names past their end.
+    /// Workspace files that changed after the coverage was made, that it
+    /// names past their end, or that no longer exist.
     pub stale_files: Vec<String>,
+    /// How many workspace files the coverage file has records for.
+    pub workspace_files: usize,
 }
 
 /// Totals over all stubs.
@@ -63,6 +91,13 @@ pub struct Summary {
     pub hidden_lines: usize,
     /// Of those, lines no test runs (`null` without coverage).
     pub uncovered_hidden_lines: Option<usize>,
+    /// Of those, lines some test runs (absent without coverage).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub covered_hidden_lines: Option<usize>,
+    /// Of those, lines the coverage file has no record for (absent
+    /// without coverage).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_instrumented_hidden_lines: Option<usize>,
 }
 
 /// One stub site and what it hides.
@@ -191,14 +226,85 @@ pub struct ImplementationInfo {
 }
 
 /// The lines a stub hides.
-#[derive(Debug, Clone, Serialize)]
+///
+/// Serialised as `lines`, `uncovered` (the count no test runs, `null`
+/// without coverage), with coverage also `covered`, `not_instrumented` and
+/// `uncovered_ranges`, then `ranges`.
+#[derive(Debug, Clone)]
 pub struct Hidden {
     /// Non-blank, non-comment lines.
     pub lines: u32,
-    /// Of those, lines no test runs (`null` without coverage).
-    pub uncovered: Option<u32>,
+    /// How the coverage file classes those lines (`None` without coverage).
+    /// Named for the JSON key it fills.
+    pub uncovered: Option<LineCoverage>,
     /// Per fn.
     pub ranges: Vec<HiddenRange>,
+}
+
+impl Hidden {
+    /// Hidden lines no test runs, when coverage was joined.
+    pub fn uncovered_lines(&self) -> Option<u32> {
+        self.uncovered.as_ref().map(|coverage| coverage.uncovered)
+    }
+}
+
+impl Serialize for Hidden {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let fields = if self.uncovered.is_some() { 6 } else { 3 };
+        let mut state = serializer.serialize_struct("Hidden", fields)?;
+        state.serialize_field("lines", &self.lines)?;
+        state.serialize_field("uncovered", &self.uncovered_lines())?;
+        if let Some(coverage) = &self.uncovered {
+            state.serialize_field("covered", &coverage.covered)?;
+            state.serialize_field("not_instrumented", &coverage.not_instrumented)?;
+            state.serialize_field("uncovered_ranges", &coverage.uncovered_ranges)?;
+        }
+        state.serialize_field("ranges", &self.ranges)?;
+        state.end()
+    }
+}
+
+/// What a coverage file says about one stub's hidden lines.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LineCoverage {
+    /// Hidden lines with a record of 0 hits: no test runs them.
+    pub uncovered: u32,
+    /// Hidden lines some test runs.
+    pub covered: u32,
+    /// Hidden lines the coverage file has no record for.
+    pub not_instrumented: u32,
+    /// Runs of uncovered lines (covered lines break a run; lines without a
+    /// record do not), sorted.
+    pub uncovered_ranges: Vec<UncoveredRange>,
+    /// Every hidden code line with its state, for distinct totals.
+    pub lines: Vec<(String, u32, LineState)>,
+}
+
+/// What the coverage file says about one line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum LineState {
+    /// Some test runs it.
+    Covered,
+    /// A record of 0 hits.
+    Uncovered,
+    /// No record.
+    NotInstrumented,
+}
+
+/// Consecutive hidden lines that no test runs, within one fn.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct UncoveredRange {
+    /// Relative path.
+    pub file: String,
+    /// First uncovered line.
+    pub start: u32,
+    /// Last uncovered line.
+    pub end: u32,
+    /// The fn the lines belong to.
+    #[serde(rename = "fn")]
+    pub fn_name: String,
+    /// Uncovered code lines in the range.
+    pub lines: u32,
 }
 
 /// The hidden lines of one fn.
@@ -293,9 +399,12 @@ impl Report {
                 by_code: BTreeMap::new(),
                 hidden_lines: 0,
                 uncovered_hidden_lines: None,
+                covered_hidden_lines: None,
+                not_instrumented_hidden_lines: None,
             },
             stubs,
             diagnostics,
+            baseline: None,
         };
         report.summarize();
         report
@@ -308,7 +417,8 @@ impl Report {
             .map(|code| (code.as_str().to_string(), 0))
             .collect();
         let mut hidden: BTreeMap<(String, u32, u32), u32> = BTreeMap::new();
-        let mut uncovered: Option<usize> = None;
+        // Distinct hidden lines per coverage state, over the shown stubs.
+        let mut states: BTreeSet<(&str, u32, LineState)> = BTreeSet::new();
         for stub in &self.stubs {
             *by_code.entry(stub.code.as_str().to_string()).or_default() += 1;
             if stub.level == Level::Allow {
@@ -317,19 +427,22 @@ impl Report {
             for range in &stub.hidden.ranges {
                 hidden.insert((range.file.clone(), range.start, range.end), range.lines);
             }
+            if let Some(coverage) = &stub.hidden.uncovered {
+                for (file, line, state) in &coverage.lines {
+                    states.insert((file.as_str(), *line, *state));
+                }
+            }
         }
         let hidden_lines = hidden.values().map(|&lines| lines as usize).sum();
-        if self.coverage.is_some() {
-            uncovered = Some(
-                self.stubs
+        let count = |wanted: LineState| {
+            self.coverage.as_ref().map(|_| {
+                states
                     .iter()
-                    .filter(|stub| stub.level != Level::Allow)
-                    .filter_map(|stub| stub.hidden.uncovered)
-                    .map(|count| count as usize)
-                    .sum(),
-            );
-        }
-        self.summary = Summary {
+                    .filter(|(_, _, state)| *state == wanted)
+                    .count()
+            })
+        };
+        let summary = Summary {
             stub_sites: self
                 .stubs
                 .iter()
@@ -337,8 +450,11 @@ impl Report {
                 .count(),
             by_code,
             hidden_lines,
-            uncovered_hidden_lines: uncovered,
+            uncovered_hidden_lines: count(LineState::Uncovered),
+            covered_hidden_lines: count(LineState::Covered),
+            not_instrumented_hidden_lines: count(LineState::NotInstrumented),
         };
+        self.summary = summary;
     }
 
     /// The highest level among the findings.

@@ -182,8 +182,8 @@ fn hidden_note(stub: &Stub) -> String {
         .into_iter()
         .map(|(file, entries)| format!("{file}:{}", entries.join(", ")))
         .collect();
-    let uncovered = match stub.hidden.uncovered {
-        Some(uncovered) => format!(", {uncovered} run by no test"),
+    let uncovered = match &stub.hidden.uncovered {
+        Some(uncovered) => format!(", {} run by no test", uncovered.uncovered),
         None => String::new(),
     };
     format!(
