@@ -1,7 +1,9 @@
-//! `[workspace.metadata.stubaudit]`: boundaries, extra I/O crates, levels,
-//! thresholds, allowed stubs. It arrives as JSON inside `cargo metadata`'s
-//! output, so serde reads it; `deny_unknown_fields` makes a typo an error
-//! that names the key. Flags override the file.
+//! `[workspace.metadata.stubaudit]` and `[package.metadata.stubaudit]`:
+//! boundaries, extra I/O crates, levels, thresholds, allowed stubs. Both
+//! arrive as JSON inside `cargo metadata`'s output, so serde reads them;
+//! `deny_unknown_fields` makes a typo an error that names the key and the
+//! table. A package's table overrides the workspace's for the stubs of that
+//! package (see `policy`); flags override both.
 
 use anyhow::{bail, Context, Result};
 use serde::Deserialize;
@@ -22,6 +24,9 @@ pub struct Config {
     pub levels: BTreeMap<String, Level>,
     /// Stubs higher than this fail the run.
     pub max_height: Option<u32>,
+    /// Stubs hiding more lines than this that no test runs fail the run
+    /// (with `--coverage`).
+    pub max_uncovered_hidden: Option<u32>,
     /// A height-0 stub hiding more lines than this is a `thick-adapter`.
     pub thick_adapter_lines: Option<u32>,
     /// Stubs allowed on purpose.
@@ -39,34 +44,77 @@ pub struct AllowedStub {
 }
 
 impl Config {
-    /// Reads the table (`null` when absent).
+    /// Reads `[workspace.metadata.stubaudit]` (`null` when absent).
     pub fn from_json(value: &serde_json::Value) -> Result<Config> {
+        Config::from_table(value, "`[workspace.metadata.stubaudit]`")
+    }
+
+    /// Reads a configuration table; `table` names it in errors.
+    pub fn from_table(value: &serde_json::Value, table: &str) -> Result<Config> {
         if value.is_null() {
             return Ok(Config::default());
         }
-        let config: Config = serde_json::from_value(value.clone())
-            .context("invalid `[workspace.metadata.stubaudit]`")?;
+        let config: Config =
+            serde_json::from_value(value.clone()).with_context(|| format!("invalid {table}"))?;
         for code in config.levels.keys() {
             if Code::parse(code).is_none() {
-                bail!("invalid `[workspace.metadata.stubaudit]`: unknown finding code `{code}` in `levels`");
+                bail!("invalid {table}: unknown finding code `{code}` in `levels`");
             }
         }
         for (prefix, kind) in &config.io_crates {
             if sink_kind(kind).is_none() {
                 bail!(
-                    "invalid `[workspace.metadata.stubaudit]`: `io-crates.{prefix}` has unknown kind `{kind}` (expected http, db, fs, net, process or clock)"
+                    "invalid {table}: `io-crates.{prefix}` has unknown kind `{kind}` (expected http, db, fs, net, process or clock)"
                 );
             }
         }
         for allowed in &config.allow {
             if allowed.reason.trim().is_empty() {
                 bail!(
-                    "invalid `[workspace.metadata.stubaudit]`: allowed stub `{}` needs a `reason`",
+                    "invalid {table}: allowed stub `{}` needs a `reason`",
                     allowed.path
                 );
             }
         }
         Ok(config)
+    }
+
+    /// Adds `other`'s boundaries and I/O crates to this configuration's:
+    /// they describe code, not policy, so a package's apply everywhere.
+    pub fn add_catalog(&mut self, other: &Config) {
+        self.boundaries.extend(other.boundaries.iter().cloned());
+        for (prefix, kind) in &other.io_crates {
+            self.io_crates.insert(prefix.clone(), kind.clone());
+        }
+    }
+
+    /// This (workspace) configuration with a package's table on top:
+    /// the package's levels and thresholds win, allowed stubs add up.
+    pub fn overridden_by(&self, package: &Config) -> Config {
+        let mut levels = self.levels.clone();
+        levels.extend(
+            package
+                .levels
+                .iter()
+                .map(|(code, level)| (code.clone(), *level)),
+        );
+        Config {
+            boundaries: self.boundaries.clone(),
+            io_crates: self.io_crates.clone(),
+            levels,
+            max_height: package.max_height.or(self.max_height),
+            max_uncovered_hidden: package.max_uncovered_hidden.or(self.max_uncovered_hidden),
+            thick_adapter_lines: package.thick_adapter_lines.or(self.thick_adapter_lines),
+            allow: self
+                .allow
+                .iter()
+                .chain(&package.allow)
+                .map(|allowed| AllowedStub {
+                    path: allowed.path.clone(),
+                    reason: allowed.reason.clone(),
+                })
+                .collect(),
+        }
     }
 
     /// The I/O catalog with this configuration's additions.
@@ -126,6 +174,46 @@ mod tests {
             .err()
             .map(|e| format!("{e:#}"));
         assert!(error.is_some_and(|message| message.contains("max-hieght")));
+    }
+
+    #[test]
+    fn a_package_table_error_names_the_package() {
+        let error = Config::from_table(
+            &serde_json::json!({"max-height": "one"}),
+            "`[package.metadata.stubaudit]` of `app`",
+        )
+        .err()
+        .map(|e| format!("{e:#}"));
+        assert!(
+            error
+                .as_deref()
+                .is_some_and(|message| message
+                    .starts_with("invalid `[package.metadata.stubaudit]` of `app`")),
+            "{error:?}"
+        );
+    }
+
+    #[test]
+    fn package_levels_and_thresholds_win_and_allowed_stubs_add_up() {
+        let workspace = Config::from_json(&serde_json::json!({
+            "levels": {"high-stub": "deny", "pure-stub": "deny"},
+            "max-height": 2,
+            "allow": [{"path": "a::B", "reason": "legacy"}]
+        }));
+        let package = Config::from_json(&serde_json::json!({
+            "levels": {"high-stub": "allow"},
+            "max-uncovered-hidden": 5,
+            "allow": [{"path": "a::C", "reason": "generated"}]
+        }));
+        let merged = match (workspace, package) {
+            (Ok(workspace), Ok(package)) => workspace.overridden_by(&package),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(merged.levels.get("high-stub"), Some(&Level::Allow));
+        assert_eq!(merged.levels.get("pure-stub"), Some(&Level::Deny));
+        assert_eq!(merged.max_height, Some(2));
+        assert_eq!(merged.max_uncovered_hidden, Some(5));
+        assert_eq!(merged.allow.len(), 2);
     }
 
     #[test]

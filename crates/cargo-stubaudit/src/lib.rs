@@ -1,11 +1,14 @@
 //! `cargo stubaudit`: the command line around `stubaudit-engine`. It parses
-//! flags and `[workspace.metadata.stubaudit]`, runs the audit, renders the
-//! report and turns the policy into an exit code. [`run`] is the whole
+//! flags and the `stubaudit` metadata tables, runs the audit, applies the
+//! per-package and inline policy, compares with a baseline, renders the
+//! report in one of five formats and turns the policy into an exit code. [`run`] is the whole
 //! program, callable in-process by tests.
 
+pub mod baseline;
 pub mod cli;
 pub mod config;
 pub mod exit_code;
+pub mod policy;
 pub mod render;
 
 pub use exit_code::ExitCode;
@@ -15,7 +18,7 @@ use clap::Parser;
 use cli::{Args, Cargo, Color, MessageFormat};
 use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
-use stubaudit_engine::{AuditOptions, Code, Level, Selection};
+use stubaudit_engine::{AuditOptions, Code, Level, Report, Selection};
 
 /// Runs `cargo stubaudit` with `args` (program name first), writing the
 /// report to `stdout` (or `--output`) and messages to `stderr`.
@@ -34,7 +37,7 @@ pub fn run(args: Vec<OsString>, stdout: &mut dyn Write, stderr: &mut dyn Write) 
             };
         }
     };
-    match audit(&args, stdout) {
+    match audit(&args, stdout, stderr) {
         Ok(code) => code,
         Err(error) => {
             let _ = writeln!(stderr, "error: {error:#}");
@@ -43,7 +46,7 @@ pub fn run(args: Vec<OsString>, stdout: &mut dyn Write, stderr: &mut dyn Write) 
     }
 }
 
-fn audit(args: &Args, stdout: &mut dyn Write) -> Result<ExitCode> {
+fn audit(args: &Args, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<ExitCode> {
     if let Some(name) = &args.explain {
         let code = Code::parse(name).ok_or_else(|| anyhow!("unknown finding code `{name}`"))?;
         write!(stdout, "{}", code.explanation())?;
@@ -55,8 +58,26 @@ fn audit(args: &Args, stdout: &mut dyn Write) -> Result<ExitCode> {
     };
     let workspace =
         stubaudit_engine::load::load(args.manifest.manifest_path.as_deref(), &selection)?;
-    let config = config::Config::from_json(&workspace.config)?;
-    let mut policy = config.policy();
+    let mut config = config::Config::from_json(&workspace.config)?;
+    let mut packages = Vec::new();
+    for package in &workspace.packages {
+        let table = format!("`[package.metadata.stubaudit]` of `{}`", package.name);
+        let package_config = config::Config::from_table(&package.config, &table)?;
+        if !package.config.is_null() {
+            packages.push(policy::PackageConfig {
+                dir: package.dir.clone(),
+                config: package_config,
+            });
+        }
+    }
+    for package in &packages {
+        config.add_catalog(&package.config);
+    }
+    let mut flags = policy::Flags {
+        max_height: args.max_height,
+        max_uncovered_hidden: args.max_uncovered_hidden,
+        ..policy::Flags::default()
+    };
     for (names, level) in [
         (&args.allow, Level::Allow),
         (&args.warn, Level::Warn),
@@ -64,25 +85,45 @@ fn audit(args: &Args, stdout: &mut dyn Write) -> Result<ExitCode> {
     ] {
         for name in names {
             let code = Code::parse(name).ok_or_else(|| anyhow!("unknown finding code `{name}`"))?;
-            policy.levels.insert(code, level);
+            flags.levels.push((code, level));
         }
     }
-    if args.max_height.is_some() {
-        policy.max_height = args.max_height;
+    if args.max_uncovered_hidden.is_some() && args.coverage.is_none() {
+        writeln!(
+            stderr,
+            "warning: `--max-uncovered-hidden` needs `--coverage`: without it no stub is judged by it"
+        )?;
     }
     let options = AuditOptions {
         jobs: args.jobs,
         catalog: config.catalog(),
-        policy,
+        policy: policy::policy(&config, &flags),
         coverage: args.coverage.clone(),
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
     };
-    let report = stubaudit_engine::audit(&workspace, &options)?;
+    let mut report = stubaudit_engine::audit(&workspace, &options)?;
+    policy::apply(&mut report, &config, &packages, &flags);
+    let comparison = match &args.baseline {
+        Some(path) => Some(baseline::compare(&mut report, &baseline::read(path)?, path)),
+        None => None,
+    };
+    if let Some(path) = &args.write_baseline {
+        baseline::write(path, &report)?;
+    }
     let text = match args.message_format {
         MessageFormat::Json => render::json::render(&report),
+        MessageFormat::Sarif => render::sarif::render(&report),
+        MessageFormat::Markdown => render::markdown::render(&report),
+        MessageFormat::Github => render::github::render(
+            &report,
+            &render::github::Options {
+                path_prefix: github_path_prefix(&report.workspace_root),
+                verbose: args.verbose > 0,
+            },
+        ),
         MessageFormat::Human => render::human::render(
             &report,
-            render::human::Options {
+            &render::human::Options {
                 color: match args.color {
                     Color::Always => true,
                     Color::Never => false,
@@ -90,19 +131,46 @@ fn audit(args: &Args, stdout: &mut dyn Write) -> Result<ExitCode> {
                 },
                 verbose: args.verbose > 0,
                 quiet: args.quiet,
+                baseline_diff: comparison.as_ref().map(|c| c.diff.clone()),
             },
         ),
-        _ => String::new(),
     };
     match &args.output {
         Some(path) => write_atomically(path, text.as_bytes())?,
         None => stdout.write_all(text.as_bytes())?,
     }
-    Ok(if report.worst_level() == Some(Level::Deny) {
+    Ok(exit_code(&report))
+}
+
+/// 1 when a denied finding fails the run: any, or with a baseline only
+/// those that are new or worse.
+fn exit_code(report: &Report) -> ExitCode {
+    let failing = report.stubs.iter().filter(|stub| stub.level == Level::Deny);
+    let fails = match &report.baseline {
+        Some(baseline) => failing
+            .filter(|stub| baseline.new.contains(&stub.id) || baseline.worse.contains(&stub.id))
+            .count(),
+        None => failing.count(),
+    };
+    if fails > 0 {
         ExitCode::Findings
     } else {
         ExitCode::Clean
-    })
+    }
+}
+
+/// The workspace root relative to `GITHUB_WORKSPACE`, with a trailing `/`,
+/// so annotation paths are relative to the repository; empty otherwise.
+fn github_path_prefix(root: &std::path::Path) -> String {
+    let Some(repository) = std::env::var_os("GITHUB_WORKSPACE") else {
+        return String::new();
+    };
+    match root.strip_prefix(&repository) {
+        Ok(relative) if !relative.as_os_str().is_empty() => {
+            format!("{}/", relative.to_string_lossy().replace('\\', "/"))
+        }
+        _ => String::new(),
+    }
 }
 
 /// Writes `bytes` to a temporary file beside `path`, then renames it over.

@@ -2,15 +2,25 @@
 //! annotate-snippets, the renderer rustc and cargo use, so findings look
 //! like the compiler's own. Only this file knows the renderer; it reads the
 //! source lines it shows from the workspace.
+//!
+//! With coverage, each finding also shows its *dark lines*: the hidden
+//! lines no test runs, as code (at most [`DARK_RANGES`] ranges of at most
+//! [`DARK_LINES`] lines per finding).
 
+use super::title;
 use annotate_snippets::{AnnotationKind, Group, Level as Severity, Renderer, Snippet};
 use std::collections::HashMap;
 use std::path::Path;
-use stubaudit_engine::report::{ReportDiagnostic, Status, Stub};
+use stubaudit_engine::report::{ReportDiagnostic, Stub, UncoveredRange};
 use stubaudit_engine::{Code, Level, Report};
 
+/// Uncovered ranges shown as code per finding.
+pub const DARK_RANGES: usize = 3;
+/// Lines shown per uncovered range.
+pub const DARK_LINES: u32 = 8;
+
 /// Rendering options.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Default)]
 pub struct Options {
     /// ANSI colours.
     pub color: bool,
@@ -18,10 +28,12 @@ pub struct Options {
     pub verbose: bool,
     /// Only denied findings, no summary.
     pub quiet: bool,
+    /// What changed against `--baseline`, as `-`/`+` lines.
+    pub baseline_diff: Option<String>,
 }
 
 /// The whole human report.
-pub fn render(report: &Report, options: Options) -> String {
+pub fn render(report: &Report, options: &Options) -> String {
     let renderer = if options.color {
         Renderer::styled()
     } else {
@@ -49,6 +61,19 @@ pub fn render(report: &Report, options: Options) -> String {
         if shown {
             out.push_str(&render_stub(&renderer, &mut sources, stub));
             out.push_str("\n\n");
+        }
+    }
+    if let (Some(diff), Some(baseline)) = (&options.baseline_diff, &report.baseline) {
+        if !options.quiet {
+            out.push_str(&format!(
+                "baseline `{}`: {} new, {} worse, {} fixed\n",
+                baseline.file,
+                baseline.new.len(),
+                baseline.worse.len(),
+                baseline.fixed.len()
+            ));
+            out.push_str(diff);
+            out.push('\n');
         }
     }
     if !options.quiet {
@@ -82,16 +107,40 @@ pub fn summary(report: &Report) -> String {
     if let Some(uncovered) = summary.uncovered_hidden_lines {
         line.push_str(&format!(", {uncovered} of them run by no test"));
     }
-    let denied = report
+    let denied: Vec<&Stub> = report
         .stubs
         .iter()
         .filter(|stub| stub.level == Level::Deny)
-        .count();
-    if denied > 0 {
-        line.push_str(&format!(
-            "\nerror: {denied} finding{} denied by policy",
-            if denied == 1 { "" } else { "s" }
-        ));
+        .collect();
+    let plural = |count: usize| if count == 1 { "" } else { "s" };
+    match &report.baseline {
+        Some(baseline) => {
+            let failing = denied
+                .iter()
+                .filter(|stub| baseline.new.contains(&stub.id) || baseline.worse.contains(&stub.id))
+                .count();
+            let forgiven = denied.len() - failing;
+            if failing > 0 {
+                line.push_str(&format!(
+                    "\nerror: {failing} denied finding{} new or worse than the baseline",
+                    plural(failing)
+                ));
+            }
+            if forgiven > 0 {
+                line.push_str(&format!(
+                    "\nnote: {forgiven} denied finding{} already in the baseline",
+                    plural(forgiven)
+                ));
+            }
+        }
+        None if !denied.is_empty() => {
+            line.push_str(&format!(
+                "\nerror: {} finding{} denied by policy",
+                denied.len(),
+                plural(denied.len())
+            ));
+        }
+        None => {}
     }
     line.push('\n');
     line
@@ -102,30 +151,6 @@ fn severity(level: Level) -> Severity<'static> {
         Level::Deny => Severity::ERROR,
         Level::Warn => Severity::WARNING,
         Level::Info | Level::Allow => Severity::INFO,
-    }
-}
-
-fn title(stub: &Stub) -> String {
-    let name = short(&stub.target.path, stub.target.method.as_deref());
-    match stub.code {
-        Code::HighStub => {
-            let height = stub.height.unwrap_or(0);
-            format!(
-                "`{name}` is stubbed {height} layer{} above the I/O boundary",
-                if height == 1 { "" } else { "s" }
-            )
-        }
-        Code::PhantomStub => format!("`{name}` is stubbed, but never implemented"),
-        Code::PureStub => format!("`{name}` is stubbed, but reaches no I/O"),
-        Code::ThickAdapter => format!(
-            "`{name}` is stubbed at the boundary, but its adapter hides {} lines",
-            stub.hidden.lines
-        ),
-        Code::BoundaryStub if stub.status == Status::Wire => {
-            format!("`{}` stands in for the network", stub.double.type_name)
-        }
-        Code::BoundaryStub => format!("`{name}` is stubbed at the I/O boundary"),
-        Code::UnusedDouble => format!("`{}` is never set up", stub.double.type_name),
     }
 }
 
@@ -162,8 +187,24 @@ fn render_stub(renderer: &Renderer, sources: &mut Sources, stub: &Stub) -> Strin
             group = group.element(snippet);
         }
     }
+    if let Some(coverage) = &stub.hidden.uncovered {
+        for range in coverage.uncovered_ranges.iter().take(DARK_RANGES) {
+            if let Some(snippet) = sources.dark_snippet(range) {
+                group = group.element(snippet);
+            }
+        }
+    }
     if !stub.hidden.ranges.is_empty() {
         group = group.element(Severity::NOTE.message(hidden_note(stub)));
+    }
+    if let Some(coverage) = &stub.hidden.uncovered {
+        let more = coverage.uncovered_ranges.len().saturating_sub(DARK_RANGES);
+        if more > 0 {
+            group = group.element(Severity::NOTE.message(format!(
+                "{more} more range{} run by no test, not shown: see `--message-format json`",
+                if more == 1 { "" } else { "s" }
+            )));
+        }
     }
     group = group.element(Severity::HELP.message(stub.help.clone()));
     renderer.render(&[group]).to_string()
@@ -183,7 +224,16 @@ fn hidden_note(stub: &Stub) -> String {
         .map(|(file, entries)| format!("{file}:{}", entries.join(", ")))
         .collect();
     let uncovered = match &stub.hidden.uncovered {
-        Some(uncovered) => format!(", {} run by no test", uncovered.uncovered),
+        Some(coverage) => {
+            let mut parts = vec![format!("{} run by no test", coverage.uncovered)];
+            if coverage.covered > 0 {
+                parts.push(format!("{} run by other tests", coverage.covered));
+            }
+            if coverage.not_instrumented > 0 {
+                parts.push(format!("{} not instrumented", coverage.not_instrumented));
+            }
+            format!(" ({})", parts.join(", "))
+        }
         None => String::new(),
     };
     format!(
@@ -213,15 +263,6 @@ fn render_diagnostic(
     renderer.render(&[group]).to_string()
 }
 
-/// `Trait::method` from a path.
-fn short(path: &str, method: Option<&str>) -> String {
-    let name = path.rsplit("::").next().unwrap_or(path);
-    match method {
-        Some(method) => format!("{name}::{method}"),
-        None => name.to_string(),
-    }
-}
-
 /// Source lines, read once per file.
 struct Sources<'a> {
     root: &'a Path,
@@ -248,6 +289,41 @@ impl<'a> Sources<'a> {
             )
         });
         lines.as_ref()?.get(line.checked_sub(1)? as usize).cloned()
+    }
+
+    /// The lines of an uncovered range as code, marked "run by no test";
+    /// a long range is cut to its first [`DARK_LINES`] lines.
+    fn dark_snippet(
+        &mut self,
+        range: &UncoveredRange,
+    ) -> Option<Snippet<'static, annotate_snippets::Annotation<'static>>> {
+        let shown_end = range.end.min(range.start + DARK_LINES - 1);
+        let mut text = String::new();
+        for line in range.start..=shown_end {
+            if line > range.start {
+                text.push('\n');
+            }
+            text.push_str(&self.line(&range.file, line)?);
+        }
+        let start = text.len() - text.trim_start().len();
+        let end = text.trim_end().len().max(start);
+        let mut label = match range.lines {
+            1 => "run by no test".to_string(),
+            lines => format!("{lines} lines run by no test"),
+        };
+        if shown_end < range.end {
+            label.push_str(&format!(
+                " (lines {}-{}, first {DARK_LINES} shown)",
+                range.start, range.end
+            ));
+        }
+        Some(
+            Snippet::source(text)
+                .line_start(range.start as usize)
+                .path(range.file.clone())
+                .fold(false)
+                .annotation(AnnotationKind::Context.span(start..end).label(label)),
+        )
     }
 
     /// A one-line snippet underlining `len` characters from `column`.
