@@ -5,7 +5,7 @@
 //! trait, type or module it stands in for.
 
 use crate::graph::{key, Graph, ReceiverType};
-use crate::index::{CallKind, FnItem, Position, Receiver, TypeRef};
+use crate::index::{CallKind, FnItem, PathSegments, Position, Receiver, TypeRef};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -32,6 +32,18 @@ pub enum DoubleKind {
 }
 
 impl DoubleKind {
+    /// Every kind, in report order.
+    pub const ALL: [DoubleKind; 8] = [
+        DoubleKind::MockallAutomock,
+        DoubleKind::MockallMock,
+        DoubleKind::MockallDouble,
+        DoubleKind::Fake,
+        DoubleKind::Faux,
+        DoubleKind::Mry,
+        DoubleKind::Wire,
+        DoubleKind::Stubaudit,
+    ];
+
     /// The name used in reports.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -77,6 +89,9 @@ pub struct Double {
     pub stands_for: Vec<StandsFor>,
     /// Where it is defined (file index, position), when in the workspace.
     pub defined_at: Option<(usize, Position)>,
+    /// For a fake: the methods it writes itself (trait defaults it leaves
+    /// alone run for real in the test). Empty for generated mocks.
+    pub methods: Vec<String>,
 }
 
 /// One place where a test sets a double up.
@@ -139,6 +154,20 @@ const LIBRARY_DOUBLES: &[(&str, &str, Option<&str>)] = &[
     ),
 ];
 
+/// Traits every mock implements on the side; never what it stands for.
+const PLUMBING: &[&str] = &[
+    "Clone",
+    "Debug",
+    "Default",
+    "PartialEq",
+    "Eq",
+    "Hash",
+    "Display",
+    "Send",
+    "Sync",
+    "Drop",
+];
+
 /// Wire-level server types (and `mockito` itself, for `mockito::mock`).
 const WIRE_SERVERS: &[&str] = &[
     "wiremock::MockServer",
@@ -168,6 +197,7 @@ pub fn find(graph: &Graph) -> Doubles {
     let mut add = |doubles: &mut Doubles, double: Double| {
         if let Some(&existing) = by_key.get(&double.key) {
             let known: &mut Double = &mut doubles.doubles[existing];
+            known.methods.extend(double.methods);
             for stands in double.stands_for {
                 if !known.stands_for.contains(&stands) {
                     known.stands_for.push(stands);
@@ -187,6 +217,7 @@ pub fn find(graph: &Graph) -> Doubles {
                 kind: DoubleKind::Stubaudit,
                 stands_for: vec![StandsFor::Boundary(boundary.to_string())],
                 defined_at: None,
+                methods: Vec::new(),
             },
         );
     }
@@ -199,6 +230,7 @@ pub fn find(graph: &Graph) -> Doubles {
                 kind: DoubleKind::Wire,
                 stands_for: vec![StandsFor::Wire],
                 defined_at: None,
+                methods: Vec::new(),
             },
         );
     }
@@ -212,8 +244,17 @@ pub fn find(graph: &Graph) -> Doubles {
                     key: key(&trait_item.module, &name),
                     name,
                     kind: DoubleKind::MockallAutomock,
-                    stands_for: vec![StandsFor::Trait(key(&trait_item.module, &trait_item.name))],
+                    stands_for: vec![stands_for_trait(
+                        graph,
+                        &trait_item
+                            .module
+                            .iter()
+                            .cloned()
+                            .chain([trait_item.name.clone()])
+                            .collect::<Vec<_>>(),
+                    )],
                     defined_at: Some((file_index, trait_item.name_at)),
+                    methods: Vec::new(),
                 },
             );
         }
@@ -234,7 +275,9 @@ pub fn find(graph: &Graph) -> Doubles {
                 .map(|path| graph.resolver.resolve(&impl_item.module, path));
             if impl_item.automock {
                 let faux = index.types.iter().any(|t| t.faux && &t.name == self_name);
-                let (name, kind) = if faux {
+                let (name, kind) = if impl_item.mry {
+                    (self_name.clone(), DoubleKind::Mry)
+                } else if faux {
                     (self_name.clone(), DoubleKind::Faux)
                 } else {
                     (format!("Mock{self_name}"), DoubleKind::MockallAutomock)
@@ -251,6 +294,7 @@ pub fn find(graph: &Graph) -> Doubles {
                         kind,
                         stands_for: vec![stands],
                         defined_at: Some((file_index, impl_item.at)),
+                        methods: Vec::new(),
                     },
                 );
                 continue;
@@ -260,10 +304,16 @@ pub fn find(graph: &Graph) -> Doubles {
                 continue;
             };
             let stands = stands_for_trait(graph, &trait_key);
-            if matches!(stands, StandsFor::External(_)) {
-                // `impl Display for Fake` makes no double.
+            if !is_production_seam(graph, &stands) || !is_test_type(graph, &self_key) {
+                // `impl Display for Fake`, a test-only trait, or a test
+                // impl on a production type makes no double.
                 continue;
             }
+            let methods = impl_item
+                .methods
+                .iter()
+                .map(|&local| index.fns[local].name.clone())
+                .collect();
             let _ = impl_index;
             add(
                 &mut doubles,
@@ -273,6 +323,7 @@ pub fn find(graph: &Graph) -> Doubles {
                     kind: DoubleKind::Fake,
                     stands_for: vec![stands],
                     defined_at: Some((file_index, impl_item.at)),
+                    methods,
                 },
             );
         }
@@ -289,23 +340,36 @@ pub fn find(graph: &Graph) -> Doubles {
                     kind: DoubleKind::MockallAutomock,
                     stands_for: vec![StandsFor::Module(module.join("::"))],
                     defined_at: None,
+                    methods: Vec::new(),
                 },
             );
         }
         for mock in &index.mocks {
             let name = format!("Mock{}", mock.name);
-            let mut stands_for: Vec<StandsFor> = mock
-                .traits
-                .iter()
-                .map(|path| stands_for_trait(graph, &graph.resolver.resolve(&mock.module, path)))
-                .collect();
-            if stands_for.is_empty() {
+            let mut stands_for: Vec<StandsFor> = Vec::new();
+            if !mock.inherent.is_empty() || mock.traits.is_empty() {
                 let type_key = graph
                     .resolver
                     .resolve(&mock.module, std::slice::from_ref(&mock.name))
                     .join("::");
-                stands_for.push(StandsFor::Type(type_key));
+                if graph.types.contains_key(&type_key) {
+                    stands_for.push(StandsFor::Type(type_key));
+                } else if mock.traits.is_empty() {
+                    // A mock of a struct outside the workspace.
+                    stands_for.push(StandsFor::External(type_key));
+                }
             }
+            stands_for.extend(
+                mock.traits
+                    .iter()
+                    .filter(|path| {
+                        path.last()
+                            .is_none_or(|name| !PLUMBING.contains(&name.as_str()))
+                    })
+                    .map(|path| {
+                        stands_for_trait(graph, &graph.resolver.resolve(&mock.module, path))
+                    }),
+            );
             add(
                 &mut doubles,
                 Double {
@@ -314,6 +378,7 @@ pub fn find(graph: &Graph) -> Doubles {
                     kind: DoubleKind::MockallMock,
                     stands_for,
                     defined_at: Some((file_index, mock.at)),
+                    methods: Vec::new(),
                 },
             );
         }
@@ -341,9 +406,10 @@ pub fn find(graph: &Graph) -> Doubles {
 struct Lookup {
     /// Double key → double.
     by_key: HashMap<String, usize>,
-    /// Real type key → the automock of its inherent impl, for types that a
-    /// `#[double] use` swaps: in test code, the real name means the mock.
-    doubled: HashMap<String, usize>,
+    /// Real type key → (module of the `#[double] use`, the automock of its
+    /// inherent impl): in test code under that module, the real name means
+    /// the mock. (In the defining module's own tests it is the real type.)
+    doubled: HashMap<String, Vec<(PathSegments, usize)>>,
 }
 
 impl Lookup {
@@ -365,21 +431,45 @@ impl Lookup {
                         && double.stands_for.contains(&StandsFor::Type(real.clone()))
                 });
                 if let Some(mock) = mock {
-                    doubled.insert(real, mock);
+                    doubled
+                        .entry(real)
+                        .or_insert_with(Vec::new)
+                        .push((use_item.module.clone(), mock));
                 }
             }
         }
         Lookup { by_key, doubled }
     }
 
-    /// The double a resolved type key names in test code, and whether it
-    /// came through `#[double]`.
-    fn double(&self, key: &str) -> Option<(usize, bool)> {
-        if let Some(&mock) = self.doubled.get(key) {
-            return Some((mock, true));
+    /// The double a resolved type key names in test code in `module`, and
+    /// whether it came through `#[double]`.
+    fn double(&self, key: &str, module: &[String]) -> Option<(usize, bool)> {
+        if let Some(swaps) = self.doubled.get(key) {
+            if let Some((_, mock)) = swaps.iter().find(|(scope, _)| module.starts_with(scope)) {
+                return Some((*mock, true));
+            }
         }
         self.by_key.get(key).map(|&double| (double, false))
     }
+}
+
+/// A production trait of the workspace, or a boundary.
+fn is_production_seam(graph: &Graph, stands: &StandsFor) -> bool {
+    match stands {
+        StandsFor::Boundary(_) => true,
+        StandsFor::Trait(trait_key) => graph.traits.get(trait_key).is_some_and(|&(file, local)| {
+            !graph.files[file].in_test && !graph.files[file].index.traits[local].in_test
+        }),
+        _ => false,
+    }
+}
+
+/// A first-party type defined in test code (a test module, a test target,
+/// a test-support crate).
+fn is_test_type(graph: &Graph, type_key: &str) -> bool {
+    graph.types.get(type_key).is_some_and(|&(file, local)| {
+        graph.files[file].in_test || graph.files[file].index.types[local].in_test
+    })
 }
 
 /// A trait key (resolved path) as what a double stands for.
@@ -435,12 +525,13 @@ fn sites_in(
                 };
                 let resolved_key = resolved.join("::");
                 if WIRE_CONSTRUCTORS.contains(&resolved_key.as_str()) {
-                    if let Some((double, _)) = lookup.double(&owner.join("::")) {
+                    if let Some((double, _)) = lookup.double(&owner.join("::"), &fn_item.module) {
                         sites.push(site(double, StandsFor::Wire, None, call.at, call.len));
                     }
                     continue;
                 }
-                let Some((double, via_double)) = lookup.double(&owner.join("::")) else {
+                let Some((double, via_double)) = lookup.double(&owner.join("::"), &fn_item.module)
+                else {
                     continue;
                 };
                 if via_double {
@@ -464,7 +555,7 @@ fn sites_in(
             }
             CallKind::Construct(path) => {
                 let resolved = graph.resolver.resolve(&fn_item.module, path).join("::");
-                if let Some((double, _)) = lookup.double(&resolved) {
+                if let Some((double, _)) = lookup.double(&resolved, &fn_item.module) {
                     // A faux double is built with `X::faux()`; `X { … }` is the real one.
                     if doubles[double].kind != DoubleKind::Faux {
                         constructions
@@ -475,14 +566,22 @@ fn sites_in(
                 }
             }
             CallKind::Method { receiver, name } => {
-                let Some(method) = name.strip_prefix("expect_") else {
-                    continue;
+                // mockall's `expect_m`, faux's `when!` (read as `expect_m`),
+                // mry's `mock_m`.
+                let (method, mry) = match (name.strip_prefix("expect_"), name.strip_prefix("mock_"))
+                {
+                    (Some(method), _) => (method, false),
+                    (None, Some(method)) => (method, true),
+                    (None, None) => continue,
                 };
                 let Some((double, via_double)) =
                     receiver_double(graph, lookup, doubles, fn_item, receiver, method)
                 else {
                     continue;
                 };
+                if mry != (doubles[double].kind == DoubleKind::Mry) {
+                    continue;
+                }
                 if via_double {
                     swapped.insert(double);
                 }
@@ -552,7 +651,7 @@ fn receiver_double(
             .map(|(_, ty)| ty);
         if let Some(ty) = ty {
             if let ReceiverType::Type(type_key) = graph.resolve_type(&fn_item.module, ty, None) {
-                if let Some(found) = lookup.double(&type_key) {
+                if let Some(found) = lookup.double(&type_key, &fn_item.module) {
                     return Some(found);
                 }
             }

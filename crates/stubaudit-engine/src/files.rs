@@ -145,7 +145,7 @@ fn spawn<'s>(scope: &rayon::Scope<'s>, shared: &'s Shared, job: Job) {
                         path,
                         module: decl.module.clone(),
                         in_test: job.in_test || decl.in_test,
-                        mod_root,
+                        mod_root: if decl.include { job.mod_root } else { mod_root },
                         package: job.package,
                         role: job.role,
                     },
@@ -153,10 +153,14 @@ fn spawn<'s>(scope: &rayon::Scope<'s>, shared: &'s Shared, job: Job) {
                 Err(tried) => diagnostics.push(Diagnostic::warning(
                     &job.path,
                     Some(decl.line),
-                    format!(
-                        "file for module `{}` not found (looked for {tried})",
-                        decl.name
-                    ),
+                    if decl.include {
+                        format!("file of `include!` not found (looked for {tried})")
+                    } else {
+                        format!(
+                            "file for module `{}` not found (looked for {tried})",
+                            decl.name
+                        )
+                    },
                 )),
             }
         }
@@ -201,7 +205,7 @@ pub fn module_file(
         }
     }
     if let Some(path_attr) = &decl.path_attr {
-        let base = if decl.inline_parents.is_empty() {
+        let base = if decl.inline_parents.is_empty() || decl.include {
             parent_dir.to_path_buf()
         } else {
             decl.inline_parents

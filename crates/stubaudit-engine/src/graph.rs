@@ -80,8 +80,10 @@ pub struct Graph {
     pub files: Vec<SourceFile>,
     /// Every fn.
     pub fns: Vec<FnRef>,
-    /// Call edges per fn.
+    /// Call edges per fn (resolved by type).
     pub edges: Vec<Vec<EdgeAt>>,
+    /// Call edges per fn found by method name alone: listed, not followed.
+    pub approximate: Vec<Vec<EdgeAt>>,
     /// Name resolution.
     pub resolver: Resolver,
     /// The I/O catalog.
@@ -102,6 +104,8 @@ pub struct Graph {
     impl_keys: HashMap<(usize, usize), (Option<String>, Option<String>)>,
     /// Module keys carrying `#[automock]`.
     automock_mods: HashSet<String>,
+    /// Type key → its inherent methods.
+    pub inherent: HashMap<String, Vec<FnId>>,
     /// Type key → keys of the traits it implements.
     traits_of_type: HashMap<String, Vec<String>>,
     /// Method name → what declares it: an inherent method, or a trait.
@@ -241,6 +245,7 @@ impl Graph {
         let mut graph = Graph {
             fns: Vec::new(),
             edges: Vec::new(),
+            approximate: Vec::new(),
             resolver,
             catalog,
             traits: HashMap::new(),
@@ -253,12 +258,22 @@ impl Graph {
             automock_mods: HashSet::new(),
             by_name: HashMap::new(),
             traits_of_type: HashMap::new(),
+            inherent: HashMap::new(),
             files,
         };
         graph.tables();
-        graph.edges = (0..graph.fns.len())
-            .map(|fn_id| graph.edges_of(fn_id))
-            .collect();
+        // Name-only edges are kept apart: they are listed, never trusted to
+        // decide whether or how a fn reaches I/O.
+        let (edges, approximate): (Vec<Vec<EdgeAt>>, Vec<Vec<EdgeAt>>) = (0..graph.fns.len())
+            .map(|fn_id| {
+                graph
+                    .edges_of(fn_id)
+                    .into_iter()
+                    .partition(|edge| !edge.approximate)
+            })
+            .unzip();
+        graph.edges = edges;
+        graph.approximate = approximate;
         graph
     }
 
@@ -318,6 +333,12 @@ impl Graph {
                         if let Some((Some(self_key), trait_key)) =
                             self.impl_keys.get(&(file_index, impl_index))
                         {
+                            if trait_key.is_none() {
+                                self.inherent
+                                    .entry(self_key.clone())
+                                    .or_default()
+                                    .push(fn_id);
+                            }
                             if trait_key.is_none() && !fn_item.in_test && !file.in_test {
                                 self.by_name
                                     .entry(fn_item.name.clone())
@@ -542,6 +563,16 @@ impl Graph {
         self_trait: Option<&str>,
     ) -> Option<Edge> {
         let last = path.last()?;
+        if !self.resolver.is_first_party(path) && path.first().is_some_and(|first| first != "Self")
+        {
+            // Constructors of I/O types (`OpenOptions::new()`) are I/O calls.
+            let resolved = self.resolver.resolve(&fn_item.module, path);
+            if !self.resolver.is_first_party(&resolved) {
+                if let Some(kind) = self.catalog.sink(&resolved) {
+                    return Some(Edge::Sink(kind));
+                }
+            }
+        }
         if NOT_FOLLOWED.contains(&last.as_str()) {
             return None;
         }
@@ -660,6 +691,19 @@ impl Graph {
                     .map(|bound| self.resolver.resolve(module, bound).join("::"))
                     .collect(),
             ),
+            TypeRef::ReturnOf(path) => {
+                let resolved = self.resolver.resolve(module, path).join("::");
+                match self
+                    .free_fns
+                    .get(&resolved)
+                    .map(|&fn_id| self.fn_item(fn_id))
+                {
+                    Some(callee) if !matches!(callee.ret, TypeRef::ReturnOf(_)) => {
+                        self.resolve_type(&callee.module, &callee.ret, None)
+                    }
+                    _ => ReceiverType::Unknown,
+                }
+            }
             TypeRef::Unknown => ReceiverType::Unknown,
         }
     }
@@ -680,11 +724,19 @@ impl Graph {
                         Edge::Method(callee)
                     })
                 } else {
-                    let path: PathSegments = type_key.split("::").map(String::from).collect();
+                    let mut path: PathSegments = type_key.split("::").map(String::from).collect();
                     if self.resolver.is_first_party(&path) {
                         return None;
                     }
-                    self.catalog.sink(&path).map(Edge::Sink)
+                    // A sink type (`rusqlite::Connection`), or a sink method
+                    // of a plain type (`std::path::Path::exists`).
+                    self.catalog
+                        .sink(&path)
+                        .or_else(|| {
+                            path.push(name.to_string());
+                            self.catalog.sink(&path)
+                        })
+                        .map(Edge::Sink)
                 }
             }
             ReceiverType::Traits(trait_keys) => trait_keys.into_iter().find_map(|trait_key| {

@@ -39,6 +39,9 @@ pub enum TypeRef {
     Path(PathSegments),
     /// A seam: `dyn A + B`, `impl A`, or a generic parameter bounded by these traits.
     Bounds(Vec<PathSegments>),
+    /// What the fn at this path returns (`let repo = open(dir);`), looked
+    /// up when the graph resolves it.
+    ReturnOf(PathSegments),
     /// Anything else: tuples, arrays, fn pointers, `_`.
     Unknown,
 }
@@ -131,6 +134,8 @@ pub struct FnItem {
     pub body: Body,
     /// Parameters with their types (`self` is not listed).
     pub params: Vec<(String, TypeRef)>,
+    /// What it returns, `Result` and `Option` peeled.
+    pub ret: TypeRef,
     /// `let` bindings whose type is known (annotated or constructed).
     pub lets: Vec<(String, TypeRef)>,
     /// Call sites, in source order.
@@ -171,6 +176,8 @@ pub struct ImplItem {
     pub in_test: bool,
     /// Carries `#[automock]`.
     pub automock: bool,
+    /// Carries `#[mry::mry]`.
+    pub mry: bool,
     /// Its methods, as indexes into [`FileIndex::fns`].
     pub methods: Vec<usize>,
 }
@@ -205,6 +212,9 @@ pub struct MockMacro {
     pub in_test: bool,
     /// The traits it implements, as written.
     pub traits: Vec<PathSegments>,
+    /// Methods of its own block (`mock! { pub Name { fn m(); } … }`): it
+    /// stands in for the struct `Name` itself.
+    pub inherent: Vec<String>,
 }
 
 /// A `use` binding: `alias` names `target` in `module`.
@@ -218,6 +228,10 @@ pub struct UseItem {
     pub target: PathSegments,
     /// Carries mockall_double's `#[double]`.
     pub double: bool,
+    /// `pub use` (any visibility): seen through glob imports.
+    pub public: bool,
+    /// Only compiled for tests (`#[cfg(test)] use …`).
+    pub in_test: bool,
 }
 
 /// A module declared with `mod name;` (its file is found by `files`).
@@ -235,6 +249,8 @@ pub struct ModDecl {
     pub in_test: bool,
     /// Where it is declared.
     pub line: u32,
+    /// An `include!` of a file into the declaring module, not a child module.
+    pub include: bool,
 }
 
 /// An item a `mod` defines (module, type, trait, fn, const): used to resolve paths.

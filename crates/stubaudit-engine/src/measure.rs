@@ -147,7 +147,7 @@ fn measure_site(
     double: &Double,
 ) -> Stub {
     let rel = |file: usize| relative(root, &graph.files[file].index.path);
-    let (target_path, methods) = target_methods(graph, site);
+    let (target_path, methods) = target_methods(graph, site, double);
     let implementations: Vec<Measured> = methods
         .iter()
         .flat_map(|method| implementations_of(graph, &site.target, method))
@@ -365,26 +365,23 @@ fn approximate_calls(graph: &Graph, hidden: &BTreeSet<FnId>, root: &Path) -> Vec
     let mut calls: Vec<String> = hidden
         .iter()
         .flat_map(|&fn_id| {
-            graph.edges[fn_id]
-                .iter()
-                .filter(|edge| edge.approximate)
-                .map(move |edge| {
-                    let target = match &edge.edge {
-                        Edge::Method(callee) => graph.display_name(*callee),
-                        Edge::TraitMethod { trait_key, method } => {
-                            format!(
-                                "{}::{method}",
-                                trait_key.rsplit("::").next().unwrap_or(trait_key)
-                            )
-                        }
-                        _ => String::new(),
-                    };
-                    format!(
-                        "{}:{} `{target}`",
-                        relative(root, &graph.file_of(fn_id).index.path),
-                        edge.at.line
-                    )
-                })
+            graph.approximate[fn_id].iter().map(move |edge| {
+                let target = match &edge.edge {
+                    Edge::Method(callee) => graph.display_name(*callee),
+                    Edge::TraitMethod { trait_key, method } => {
+                        format!(
+                            "{}::{method}",
+                            trait_key.rsplit("::").next().unwrap_or(trait_key)
+                        )
+                    }
+                    _ => String::new(),
+                };
+                format!(
+                    "{}:{} `{target}`",
+                    relative(root, &graph.file_of(fn_id).index.path),
+                    edge.at.line
+                )
+            })
         })
         .collect();
     calls.sort();
@@ -392,8 +389,9 @@ fn approximate_calls(graph: &Graph, hidden: &BTreeSet<FnId>, root: &Path) -> Vec
     calls
 }
 
-/// The target's path and the methods the site replaces.
-fn target_methods(graph: &Graph, site: &StubSite) -> (String, Vec<String>) {
+/// The target's path and the methods the site replaces: the one stubbed,
+/// or for a whole object every method (a fake: the ones it writes itself).
+fn target_methods(graph: &Graph, site: &StubSite, double: &Double) -> (String, Vec<String>) {
     let path = match &site.target {
         StandsFor::Trait(key)
         | StandsFor::Type(key)
@@ -404,6 +402,25 @@ fn target_methods(graph: &Graph, site: &StubSite) -> (String, Vec<String>) {
     };
     let methods = match (&site.method, &site.target) {
         (Some(method), _) => vec![method.clone()],
+        (None, StandsFor::Trait(_) | StandsFor::Boundary(_)) if !double.methods.is_empty() => {
+            let mut methods = double.methods.clone();
+            methods.sort();
+            methods.dedup();
+            methods
+        }
+        (None, StandsFor::Type(key)) => {
+            let mut methods: Vec<String> = graph
+                .inherent
+                .get(key)
+                .into_iter()
+                .flatten()
+                .map(|&fn_id| graph.fn_item(fn_id).name.clone())
+                .filter(|name| !matches!(name.as_str(), "new" | "default"))
+                .collect();
+            methods.sort();
+            methods.dedup();
+            methods
+        }
         (None, StandsFor::Trait(key)) | (None, StandsFor::Boundary(key)) => {
             match graph.traits.get(key) {
                 Some(&(file, local)) => graph.files[file].index.traits[local]

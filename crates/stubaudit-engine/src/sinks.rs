@@ -49,6 +49,53 @@ const CATALOG: &[(&str, SinkKind)] = &[
     ("sled", SinkKind::Db),
     ("rocksdb", SinkKind::Db),
     ("scylla", SinkKind::Db),
+    ("sqlite", SinkKind::Db),
+    ("fred", SinkKind::Db),
+    ("memcache", SinkKind::Db),
+    ("tiberius", SinkKind::Db),
+    ("surrealdb", SinkKind::Db),
+    ("neo4rs", SinkKind::Db),
+    ("elasticsearch", SinkKind::Db),
+    ("opensearch", SinkKind::Db),
+    ("deadpool_redis", SinkKind::Db),
+    ("reqwest_middleware", SinkKind::Http),
+    ("kube", SinkKind::Http),
+    ("bollard", SinkKind::Http),
+    ("object_store", SinkKind::Http),
+    ("gcloud_storage", SinkKind::Http),
+    ("google_cloud_*", SinkKind::Http),
+    ("aws_sdk_*", SinkKind::Http),
+    ("azure_*", SinkKind::Http),
+    ("tonic", SinkKind::Net),
+    ("lettre", SinkKind::Net),
+    ("rdkafka", SinkKind::Net),
+    ("lapin", SinkKind::Net),
+    ("async_nats", SinkKind::Net),
+    ("nats", SinkKind::Net),
+    ("tungstenite", SinkKind::Net),
+    ("tokio_tungstenite", SinkKind::Net),
+    ("ssh2", SinkKind::Net),
+    ("russh", SinkKind::Net),
+    ("zmq", SinkKind::Net),
+    ("rumqttc", SinkKind::Net),
+    ("ldap3", SinkKind::Net),
+    ("nix", SinkKind::Process),
+    ("std::path::Path::exists", SinkKind::Fs),
+    ("std::path::Path::try_exists", SinkKind::Fs),
+    ("std::path::Path::metadata", SinkKind::Fs),
+    ("std::path::Path::symlink_metadata", SinkKind::Fs),
+    ("std::path::Path::read_dir", SinkKind::Fs),
+    ("std::path::Path::read_link", SinkKind::Fs),
+    ("std::path::Path::canonicalize", SinkKind::Fs),
+    ("std::path::Path::is_file", SinkKind::Fs),
+    ("std::path::Path::is_dir", SinkKind::Fs),
+    ("std::path::PathBuf::exists", SinkKind::Fs),
+    ("std::path::PathBuf::try_exists", SinkKind::Fs),
+    ("std::path::PathBuf::metadata", SinkKind::Fs),
+    ("std::path::PathBuf::read_dir", SinkKind::Fs),
+    ("std::path::PathBuf::canonicalize", SinkKind::Fs),
+    ("std::path::PathBuf::is_file", SinkKind::Fs),
+    ("std::path::PathBuf::is_dir", SinkKind::Fs),
     ("std::fs", SinkKind::Fs),
     ("tokio::fs", SinkKind::Fs),
     ("async_std::fs", SinkKind::Fs),
@@ -112,8 +159,12 @@ impl Catalog {
     }
 }
 
-/// `key` is `prefix` or continues it at a segment boundary.
+/// `key` is `prefix` or continues it at a segment boundary; a prefix
+/// ending in `*` matches any crate name that starts with it (`aws_sdk_*`).
 fn starts_with_segments(key: &str, prefix: &str) -> bool {
+    if let Some(stem) = prefix.strip_suffix('*') {
+        return key.starts_with(stem);
+    }
     key == prefix || (key.starts_with(prefix) && key[prefix.len()..].starts_with("::"))
 }
 
@@ -130,8 +181,17 @@ mod tests {
         let catalog = Catalog::default();
         assert_eq!(catalog.sink(&path("std::fs::read")), Some(SinkKind::Fs));
         assert_eq!(catalog.sink(&path("reqwest::Client")), Some(SinkKind::Http));
-        assert_eq!(catalog.sink(&path("reqwest_middleware::Client")), None);
+        assert_eq!(catalog.sink(&path("reqwestish::Client")), None);
         assert_eq!(catalog.sink(&path("std::fmt::Display")), None);
+        assert_eq!(
+            catalog.sink(&path("aws_sdk_s3::Client")),
+            Some(SinkKind::Http)
+        );
+        assert_eq!(
+            catalog.sink(&path("std::path::Path::exists")),
+            Some(SinkKind::Fs)
+        );
+        assert_eq!(catalog.sink(&path("std::path::Path::join")), None);
     }
 
     #[test]

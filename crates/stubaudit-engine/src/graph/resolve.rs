@@ -11,10 +11,19 @@ use std::collections::{HashMap, HashSet};
 pub struct Resolver {
     /// Module path → names of the items and modules it defines.
     defined: HashMap<PathSegments, HashSet<String>>,
-    /// Module path → (alias, target) of its `use` bindings; `*` for globs.
-    aliases: HashMap<PathSegments, Vec<(String, PathSegments)>>,
+    /// Module path → its `use` bindings; alias `*` for globs.
+    aliases: HashMap<PathSegments, Vec<Alias>>,
     /// Crate names of the workspace's targets.
     crate_names: HashSet<String>,
+}
+
+/// One `use` binding.
+#[derive(Debug, Clone)]
+struct Alias {
+    name: String,
+    target: PathSegments,
+    public: bool,
+    in_test: bool,
 }
 
 /// Deep enough for any real re-export chain, shallow enough to stop cycles.
@@ -40,7 +49,12 @@ impl Resolver {
                     .aliases
                     .entry(use_item.module.clone())
                     .or_default()
-                    .push((use_item.alias.clone(), use_item.target.clone()));
+                    .push(Alias {
+                        name: use_item.alias.clone(),
+                        target: use_item.target.clone(),
+                        public: use_item.public,
+                        in_test: use_item.in_test,
+                    });
             }
         }
         resolver
@@ -138,30 +152,78 @@ impl Resolver {
         base
     }
 
+    /// The target `name` is bound to by a `use` in `module`. Production
+    /// bindings win over `#[cfg(test)]` ones of the same name (`#[cfg(not(test))]
+    /// use std::fs::read` beside `#[cfg(test)] use fake::read`).
     fn alias(&self, module: &[String], name: &str) -> Option<&PathSegments> {
-        self.aliases
-            .get(module)?
-            .iter()
-            .find(|(alias, _)| alias == name)
-            .map(|(_, target)| target)
+        self.binding(module, name, false).map(|alias| &alias.target)
     }
 
-    /// `name` brought in by a glob import of `module`.
-    fn glob(&self, module: &[String], name: &str, depth: u8) -> Option<PathSegments> {
+    fn binding(&self, module: &[String], name: &str, public_only: bool) -> Option<&Alias> {
         let aliases = self.aliases.get(module)?;
-        for (alias, target) in aliases {
-            if alias != "*" || depth > MAX_DEPTH {
+        let mut candidates = aliases
+            .iter()
+            .filter(|alias| alias.name == name && (alias.public || !public_only));
+        let first = candidates.next()?;
+        if !first.in_test {
+            return Some(first);
+        }
+        Some(candidates.find(|alias| !alias.in_test).unwrap_or(first))
+    }
+
+    /// `name` brought into `module` by one of its glob imports: what the
+    /// glob's module defines or re-exports publicly, through nested globs.
+    fn glob(&self, module: &[String], name: &str, depth: u8) -> Option<PathSegments> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        let aliases = self.aliases.get(module)?;
+        for glob in aliases.iter().filter(|alias| alias.name == "*") {
+            let glob_module = self.resolve_depth(module, &glob.target, depth + 1);
+            if glob_module.as_slice() == module {
                 continue;
             }
-            let glob_module = self.resolve_depth(module, target, depth + 1);
-            if self.defines(&glob_module, name) {
-                let mut found = glob_module;
-                found.push(name.to_string());
+            // A module sees its ancestors' private items and imports too.
+            let private_too = module.starts_with(&glob_module);
+            if let Some(found) = self.exported(&glob_module, name, private_too, depth + 1) {
                 return Some(found);
             }
-            if let Some(target) = self.alias(&glob_module, name) {
-                let target = target.clone();
-                return Some(self.resolve_depth(&glob_module, &target, depth + 1));
+        }
+        None
+    }
+
+    /// What `module` exports under `name`: an item, a `pub use`, or a
+    /// public glob's export.
+    fn exported(
+        &self,
+        module: &[String],
+        name: &str,
+        private_too: bool,
+        depth: u8,
+    ) -> Option<PathSegments> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        if self.defines(module, name) {
+            let mut found = module.to_vec();
+            found.push(name.to_string());
+            return Some(found);
+        }
+        if let Some(alias) = self.binding(module, name, !private_too) {
+            let target = alias.target.clone();
+            return Some(self.resolve_depth(module, &target, depth + 1));
+        }
+        let aliases = self.aliases.get(module)?;
+        for glob in aliases
+            .iter()
+            .filter(|alias| alias.name == "*" && (alias.public || private_too))
+        {
+            let glob_module = self.resolve_depth(module, &glob.target, depth + 1);
+            if glob_module.as_slice() == module {
+                continue;
+            }
+            if let Some(found) = self.exported(&glob_module, name, false, depth + 1) {
+                return Some(found);
             }
         }
         None

@@ -87,6 +87,20 @@ impl BodyVisitor<'_> {
         });
     }
 
+    /// A bare fn name passed as an argument (`.map(parse_row)`) is called
+    /// by the callee: record it as a call. Lowercase single names elsewhere
+    /// are locals, and are not recorded.
+    fn fn_reference(&mut self, argument: &syn::Expr) {
+        if let syn::Expr::Path(path) = argument {
+            if let Some(ident) = path.path.get_ident() {
+                let name = ident.to_string();
+                if name.starts_with(|c: char| c.is_lowercase() || c == '_') && name != "self" {
+                    self.push(CallKind::Path(vec![name.clone()]), ident.span(), name.len());
+                }
+            }
+        }
+    }
+
     /// `faux::when!(x.method)` and `faux::when!(x.method(args))` set an
     /// expectation, recorded like mockall's `x.expect_method()`.
     fn faux_when(&mut self, mac: &syn::Macro) {
@@ -146,6 +160,7 @@ impl<'ast> Visit<'ast> for BodyVisitor<'_> {
             self.visit_expr(&call.func);
         }
         for argument in &call.args {
+            self.fn_reference(argument);
             self.visit_expr(argument);
         }
     }
@@ -161,6 +176,9 @@ impl<'ast> Visit<'ast> for BodyVisitor<'_> {
             call.method.span(),
             len,
         );
+        for argument in &call.args {
+            self.fn_reference(argument);
+        }
         syn::visit::visit_expr_method_call(self, call);
     }
 
@@ -177,6 +195,19 @@ impl<'ast> Visit<'ast> for BodyVisitor<'_> {
     }
 
     fn visit_expr_path(&mut self, expr: &'ast syn::ExprPath) {
+        // `module::helper` or `Self::helper` as a value is a fn handed on.
+        if expr.path.segments.len() > 1 {
+            if let Some(last) = expr.path.segments.last() {
+                let name = last.ident.to_string();
+                if name.starts_with(|c: char| c.is_lowercase() || c == '_') {
+                    self.push(
+                        CallKind::Path(segments(&expr.path)),
+                        last.ident.span(),
+                        name.len(),
+                    );
+                }
+            }
+        }
         // A bare `Fake` is a unit struct being built.
         if let Some(ident) = expr.path.get_ident() {
             let name = ident.to_string();
@@ -252,11 +283,13 @@ fn constructed_type(expr: &syn::Expr) -> Option<TypeRef> {
             };
             let all = segments(&func.path);
             let (_, type_path) = all.split_last()?;
-            let type_name = type_path.last()?;
-            if is_type_like(type_name) || type_name == "Self" {
-                Some(TypeRef::Path(type_path.to_vec()))
-            } else {
-                None
+            let type_path = type_path.to_vec();
+            match type_path.last() {
+                Some(type_name) if is_type_like(type_name) || type_name == "Self" => {
+                    Some(TypeRef::Path(type_path))
+                }
+                // `helper()` or `module::helper()`: what that fn returns.
+                _ => Some(TypeRef::ReturnOf(all)),
             }
         }
         syn::Expr::Path(path) => {

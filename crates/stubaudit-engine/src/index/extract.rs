@@ -13,6 +13,7 @@ use super::{
 };
 use proc_macro2::{TokenStream, TokenTree};
 use std::path::Path;
+use syn::ext::IdentExt;
 
 /// What the caller knows about a file before reading it.
 #[derive(Debug, Clone)]
@@ -87,13 +88,17 @@ impl Extractor {
     ) {
         match item {
             syn::Item::Mod(item_mod) => {
-                let name = item_mod.ident.to_string();
-                let child_test = in_test || has_cfg_test(&item_mod.attrs);
+                let name = item_mod.ident.unraw().to_string();
+                let child_test = in_test
+                    || has_cfg_test(&item_mod.attrs)
+                    || TEST_MODULES.contains(&name.as_str());
                 let mut child = module.clone();
                 child.push(name.clone());
                 self.define(module, name.clone());
                 if has_attr(&item_mod.attrs, "automock") {
                     self.index.automock_mods.push(child.clone());
+                    // mockall generates `mock_name` beside the module.
+                    self.define(module, format!("mock_{name}"));
                 }
                 match &item_mod.content {
                     Some((_, items)) => {
@@ -108,6 +113,7 @@ impl Extractor {
                         inline_parents: inline_parents.to_vec(),
                         in_test: child_test,
                         line: position(item_mod.ident.span()).line,
+                        include: false,
                     }),
                 }
             }
@@ -165,12 +171,16 @@ impl Extractor {
             syn::Item::Const(item_const) => self.define(module, item_const.ident.to_string()),
             syn::Item::Static(item_static) => self.define(module, item_static.ident.to_string()),
             syn::Item::Use(item_use) => {
-                let double = has_attr(&item_use.attrs, "double");
+                let flags = UseFlags {
+                    double: has_attr(&item_use.attrs, "double"),
+                    public: !matches!(item_use.vis, syn::Visibility::Inherited),
+                    in_test: in_test || has_cfg_test(&item_use.attrs),
+                };
                 let mut prefix = Vec::new();
                 if item_use.leading_colon.is_some() {
                     prefix.push("::".to_string());
                 }
-                self.use_tree(&item_use.tree, &mut prefix, module, double);
+                self.use_tree(&item_use.tree, &mut prefix, module, flags);
             }
             syn::Item::Macro(item_macro) => {
                 self.item_macro(item_macro, module, in_test, inline_parents, scope)
@@ -194,7 +204,7 @@ impl Extractor {
             name_at: position(ident.span()),
             in_test: in_test || has_cfg_test(attrs),
             fields,
-            faux: attrs.iter().any(is_faux),
+            faux: attrs.iter().any(|attr| is_crate_attr(attr, "faux")),
         });
     }
 
@@ -209,6 +219,17 @@ impl Extractor {
         let name = item_trait.ident.to_string();
         self.define(module, name.clone());
         let trait_index = self.index.traits.len();
+        // `#[stubaudit::boundary(mock)]` adds mockall's automock.
+        let automock_trait = has_attr(&item_trait.attrs, "automock")
+            || item_trait.attrs.iter().any(|attr| {
+                attr.path()
+                    .segments
+                    .last()
+                    .is_some_and(|segment| segment.ident == "boundary")
+                    && attr_tokens(attr)
+                        .split(|c: char| !c.is_alphanumeric())
+                        .any(|word| word == "mock")
+            });
         let trait_scope = scope.with(&item_trait.generics);
         let mut methods = Vec::new();
         for trait_item in &item_trait.items {
@@ -233,10 +254,14 @@ impl Extractor {
             module: module.clone(),
             name_at: position(item_trait.ident.span()),
             in_test,
-            automock: has_attr(&item_trait.attrs, "automock"),
+            automock: automock_trait,
             boundary: has_attr(&item_trait.attrs, "boundary"),
             methods,
         });
+        if automock_trait {
+            // The mock mockall generates beside the trait: tests import it.
+            self.define(module, format!("Mock{}", item_trait.ident));
+        }
     }
 
     fn item_impl(
@@ -268,6 +293,13 @@ impl Extractor {
             methods.push(self.index.fns.len());
             self.index.fns.push(fn_item);
         }
+        if has_attr(&item_impl.attrs, "automock") {
+            if let TypeRef::Path(path) = type_ref(&item_impl.self_ty, &GenericScope::default()) {
+                if let Some(name) = path.last() {
+                    self.define(module, format!("Mock{name}"));
+                }
+            }
+        }
         self.index.impls.push(ImplItem {
             module: module.clone(),
             // Generic params of the impl are not bounds here: `impl<T> X<T>` is `X`.
@@ -275,7 +307,15 @@ impl Extractor {
             trait_path: item_impl.trait_.as_ref().map(|(_, path, _)| segments(path)),
             at: position(item_impl.impl_token.span),
             in_test,
-            automock: has_attr(&item_impl.attrs, "automock") || item_impl.attrs.iter().any(is_faux),
+            automock: has_attr(&item_impl.attrs, "automock")
+                || item_impl
+                    .attrs
+                    .iter()
+                    .any(|attr| is_crate_attr(attr, "faux") || is_crate_attr(attr, "mry")),
+            mry: item_impl
+                .attrs
+                .iter()
+                .any(|attr| is_crate_attr(attr, "mry")),
             methods,
         });
     }
@@ -314,7 +354,12 @@ impl Extractor {
             None => (Body::Absent, Default::default(), signature_end_line(sig)),
         };
         let start = signature_start_line(sig);
+        let ret = match &sig.output {
+            syn::ReturnType::Default => TypeRef::Unknown,
+            syn::ReturnType::Type(_, ty) => type_ref(peel_result(ty), scope),
+        };
         FnItem {
+            ret,
             name: sig.ident.to_string(),
             module: module.clone(),
             owner,
@@ -337,24 +382,24 @@ impl Extractor {
         tree: &syn::UseTree,
         prefix: &mut PathSegments,
         module: &PathSegments,
-        double: bool,
+        flags: UseFlags,
     ) {
         match tree {
             syn::UseTree::Path(path) => {
                 prefix.push(path.ident.to_string());
-                self.use_tree(&path.tree, prefix, module, double);
+                self.use_tree(&path.tree, prefix, module, flags);
                 prefix.pop();
             }
             syn::UseTree::Name(name) => {
                 let ident = name.ident.to_string();
                 if ident == "self" {
                     if let Some(last) = prefix.last().cloned() {
-                        self.push_use(module, last, prefix.clone(), double);
+                        self.push_use(module, last, prefix.clone(), flags);
                     }
                 } else {
                     let mut target = prefix.clone();
                     target.push(ident.clone());
-                    self.push_use(module, ident, target, double);
+                    self.push_use(module, ident, target, flags);
                 }
             }
             syn::UseTree::Rename(rename) => {
@@ -362,12 +407,12 @@ impl Extractor {
                 if rename.ident != "self" {
                     target.push(rename.ident.to_string());
                 }
-                self.push_use(module, rename.rename.to_string(), target, double);
+                self.push_use(module, rename.rename.to_string(), target, flags);
             }
-            syn::UseTree::Glob(_) => self.push_use(module, "*".to_string(), prefix.clone(), double),
+            syn::UseTree::Glob(_) => self.push_use(module, "*".to_string(), prefix.clone(), flags),
             syn::UseTree::Group(group) => {
                 for tree in &group.items {
-                    self.use_tree(tree, prefix, module, double);
+                    self.use_tree(tree, prefix, module, flags);
                 }
             }
         }
@@ -378,13 +423,15 @@ impl Extractor {
         module: &PathSegments,
         alias: String,
         target: PathSegments,
-        double: bool,
+        flags: UseFlags,
     ) {
         self.index.uses.push(UseItem {
             module: module.clone(),
             alias,
             target,
-            double,
+            double: flags.double,
+            public: flags.public,
+            in_test: flags.in_test,
         });
     }
 
@@ -412,7 +459,10 @@ impl Extractor {
             Some("mock") => {
                 let in_test = in_test || has_cfg_test(&item_macro.attrs);
                 match mock_macro(&item_macro.mac.tokens, module, in_test) {
-                    Some(mock) => self.index.mocks.push(mock),
+                    Some(mock) => {
+                        self.define(module, format!("Mock{}", mock.name));
+                        self.index.mocks.push(mock);
+                    }
                     None => self
                         .index
                         .notes
@@ -420,6 +470,20 @@ impl Extractor {
                 }
             }
             Some("macro_rules") | None => {}
+            Some("include") => {
+                // `include!("shared.rs")` splices a file into this module.
+                if let Ok(lit) = syn::parse2::<syn::LitStr>(item_macro.mac.tokens.clone()) {
+                    self.index.mod_decls.push(ModDecl {
+                        name: "include!".to_string(),
+                        module: module.clone(),
+                        path_attr: Some(lit.value()),
+                        inline_parents: Vec::new(),
+                        in_test,
+                        line,
+                        include: true,
+                    });
+                }
+            }
             Some(other) => {
                 // Many item macros (`cfg_if!`, `mod_use!`) wrap plain items.
                 match syn::parse2::<MacroItems>(item_macro.mac.tokens.clone()) {
@@ -434,6 +498,38 @@ impl Extractor {
             }
         }
     }
+}
+
+/// `T` of `Result<T, E>`, `Option<T>`, `io::Result<T>`; other types as they are.
+fn peel_result(ty: &syn::Type) -> &syn::Type {
+    let syn::Type::Path(type_path) = ty else {
+        return ty;
+    };
+    let Some(last) = type_path.path.segments.last() else {
+        return ty;
+    };
+    if last.ident != "Result" && last.ident != "Option" {
+        return ty;
+    }
+    let syn::PathArguments::AngleBracketed(arguments) = &last.arguments else {
+        return ty;
+    };
+    arguments
+        .args
+        .iter()
+        .find_map(|argument| match argument {
+            syn::GenericArgument::Type(inner) => Some(inner),
+            _ => None,
+        })
+        .unwrap_or(ty)
+}
+
+/// What a `use` item says about every binding it makes.
+#[derive(Debug, Clone, Copy)]
+struct UseFlags {
+    double: bool,
+    public: bool,
+    in_test: bool,
 }
 
 /// Items written directly inside a macro invocation.
@@ -472,6 +568,16 @@ fn mock_macro(tokens: &TokenStream, module: &PathSegments, in_test: bool) -> Opt
         }
     }
     let (name, at) = name?;
+    // The struct's own block is the first brace group after the name.
+    let inherent = trees[index..]
+        .iter()
+        .find_map(|tree| match tree {
+            TokenTree::Group(group) if group.delimiter() == proc_macro2::Delimiter::Brace => {
+                Some(fn_names(group.stream()))
+            }
+            _ => None,
+        })
+        .unwrap_or_default();
     let mut traits = Vec::new();
     while index < trees.len() {
         if matches!(&trees[index], TokenTree::Ident(ident) if ident == "impl") {
@@ -512,7 +618,22 @@ fn mock_macro(tokens: &TokenStream, module: &PathSegments, in_test: bool) -> Opt
         at,
         in_test,
         traits,
+        inherent,
     })
+}
+
+/// The names after each `fn` keyword in `tokens`.
+fn fn_names(tokens: TokenStream) -> Vec<String> {
+    let trees: Vec<TokenTree> = tokens.into_iter().collect();
+    trees
+        .windows(2)
+        .filter_map(|pair| match pair {
+            [TokenTree::Ident(keyword), TokenTree::Ident(name)] if keyword == "fn" => {
+                Some(name.to_string())
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 fn fields(fields: &syn::Fields, scope: &GenericScope) -> Vec<(String, TypeRef)> {
@@ -566,18 +687,19 @@ fn signature_end_line(sig: &syn::Signature) -> u32 {
     }
 }
 
-/// Whether an attribute is faux's (`#[faux::create]`, `#[faux::methods]`,
-/// or either under `cfg_attr`). Doc comments are never stringified.
-fn is_faux(attr: &syn::Attribute) -> bool {
+/// Whether an attribute is a mocking crate's (`#[faux::create]`,
+/// `#[faux::methods]`, `#[mry::mry]`, or one under `cfg_attr`). Doc comments
+/// are never stringified.
+fn is_crate_attr(attr: &syn::Attribute, krate: &str) -> bool {
     let path = attr.meta.path();
     if path
         .segments
         .first()
-        .is_some_and(|segment| segment.ident == "faux")
+        .is_some_and(|segment| segment.ident == krate)
     {
         return true;
     }
-    path.is_ident("cfg_attr") && attr_tokens(attr).contains("faux")
+    path.is_ident("cfg_attr") && attr_tokens(attr).contains(krate)
 }
 
 fn attr_tokens(attr: &syn::Attribute) -> String {
@@ -613,6 +735,24 @@ fn has_attr(attrs: &[syn::Attribute], name: &str) -> bool {
                 .any(|word| word == name)
     })
 }
+
+/// Module names that, by convention, hold test support even when compiled
+/// unconditionally (`pub mod test { pub mod double; }`).
+const TEST_MODULES: &[&str] = &[
+    "test",
+    "tests",
+    "testing",
+    "test_utils",
+    "test_util",
+    "test_helpers",
+    "test_support",
+    "testutils",
+    "mocks",
+    "fakes",
+    "doubles",
+    "double",
+    "stubs",
+];
 
 /// Feature names that, by convention, gate test-support code.
 const TEST_FEATURES: &[&str] = &[

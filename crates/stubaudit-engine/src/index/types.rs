@@ -2,6 +2,7 @@
 //! and references are peeled off, generic parameters become their bounds.
 
 use super::{PathSegments, TypeRef};
+use syn::ext::IdentExt;
 
 /// Generic parameters in scope and their trait bounds.
 #[derive(Debug, Clone, Default)]
@@ -67,7 +68,7 @@ pub fn trait_bounds<'a>(
 pub fn segments(path: &syn::Path) -> PathSegments {
     path.segments
         .iter()
-        .map(|segment| segment.ident.to_string())
+        .map(|segment| segment.ident.unraw().to_string())
         .collect()
 }
 
