@@ -19,6 +19,8 @@ const EXPORT_TYPE: &str = "llvm.coverage.json.export";
 struct Export {
     #[serde(rename = "type")]
     kind: Option<String>,
+    // Defaulted so that other tools' JSON fails on `type`, the clearer error.
+    #[serde(default)]
     data: Vec<Data>,
 }
 
