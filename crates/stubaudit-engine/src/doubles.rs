@@ -303,8 +303,25 @@ pub fn find(graph: &Graph) -> Doubles {
             let Some(trait_key) = trait_key.filter(|_| test_code) else {
                 continue;
             };
-            let stands = stands_for_trait(graph, &trait_key);
-            if !is_production_seam(graph, &stands) || !is_test_type(graph, &self_key) {
+            let mut stands = stands_for_trait(graph, &trait_key);
+            if let StandsFor::External(path) = &stands {
+                // A fake of another crate's trait (`impl tower::Service<Req>
+                // for MockSubgraph`) counts when its name says so; `impl
+                // Display for Fake` never does.
+                let plumbing = path.starts_with("std::")
+                    || path.starts_with("core::")
+                    || path.starts_with("serde::")
+                    || !path.contains("::")
+                    || path
+                        .rsplit("::")
+                        .next()
+                        .is_some_and(|name| PLUMBING.contains(&name));
+                if !plumbing && looks_like_double(self_name) && is_test_type(graph, &self_key) {
+                    stands = StandsFor::External(path.clone());
+                } else {
+                    continue;
+                }
+            } else if !is_production_seam(graph, &stands) || !is_test_type(graph, &self_key) {
                 // `impl Display for Fake`, a test-only trait, or a test
                 // impl on a production type makes no double.
                 continue;
@@ -438,6 +455,22 @@ impl Lookup {
                 }
             }
         }
+        // `type MockRuntime = MockBase<RuntimeCall>;` names a double too.
+        let mut aliased = HashMap::new();
+        for file in &graph.files {
+            for (module, name, target) in &file.index.aliases {
+                if let TypeRef::Path(path) = target {
+                    let target_key = graph.resolver.resolve(module, path).join("::");
+                    if let Some(&double) = by_key.get(&target_key) {
+                        aliased.insert(key(module, name), double);
+                    }
+                }
+            }
+        }
+        let mut by_key = by_key;
+        for (alias, double) in aliased {
+            by_key.entry(alias).or_insert(double);
+        }
         Lookup { by_key, doubled }
     }
 
@@ -451,6 +484,22 @@ impl Lookup {
         }
         self.by_key.get(key).map(|&double| (double, false))
     }
+}
+
+/// A name that announces a double: a hint, used only where nothing else
+/// tells (fakes of another crate's traits).
+fn looks_like_double(name: &str) -> bool {
+    [
+        "Mock",
+        "Fake",
+        "Stub",
+        "Dummy",
+        "Spy",
+        "InMemory",
+        "Recording",
+    ]
+    .iter()
+    .any(|hint| name.starts_with(hint))
 }
 
 /// A production trait of the workspace, or a boundary.

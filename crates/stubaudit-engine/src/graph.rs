@@ -10,7 +10,7 @@ mod resolve;
 use crate::files::SourceFile;
 use crate::index::{Body, CallKind, FnItem, Owner, PathSegments, Position, Receiver, TypeRef};
 use crate::sinks::{Catalog, SinkKind};
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 pub use resolve::Resolver;
 
@@ -240,7 +240,11 @@ const PLUMBING_TRAITS: &[&str] = &[
 
 impl Graph {
     /// Builds the symbol tables and the call edges of every fn.
-    pub fn build(files: Vec<SourceFile>, crate_names: HashSet<String>, catalog: Catalog) -> Graph {
+    pub fn build(
+        files: Vec<SourceFile>,
+        crate_names: std::collections::HashSet<String>,
+        catalog: Catalog,
+    ) -> Graph {
         let resolver = Resolver::new(&files, crate_names);
         let mut graph = Graph {
             fns: Vec::new(),
@@ -248,29 +252,33 @@ impl Graph {
             approximate: Vec::new(),
             resolver,
             catalog,
-            traits: HashMap::new(),
-            types: HashMap::new(),
-            free_fns: HashMap::new(),
-            methods: HashMap::new(),
-            trait_methods: HashMap::new(),
-            trait_impls: HashMap::new(),
-            impl_keys: HashMap::new(),
-            automock_mods: HashSet::new(),
-            by_name: HashMap::new(),
-            traits_of_type: HashMap::new(),
-            inherent: HashMap::new(),
+            traits: HashMap::default(),
+            types: HashMap::default(),
+            free_fns: HashMap::default(),
+            methods: HashMap::default(),
+            trait_methods: HashMap::default(),
+            trait_impls: HashMap::default(),
+            impl_keys: HashMap::default(),
+            automock_mods: HashSet::default(),
+            by_name: HashMap::default(),
+            traits_of_type: HashMap::default(),
+            inherent: HashMap::default(),
             files,
         };
         graph.tables();
         // Name-only edges are kept apart: they are listed, never trusted to
         // decide whether or how a fn reaches I/O.
-        let (edges, approximate): (Vec<Vec<EdgeAt>>, Vec<Vec<EdgeAt>>) = (0..graph.fns.len())
-            .map(|fn_id| {
-                graph
-                    .edges_of(fn_id)
-                    .into_iter()
-                    .partition(|edge| !edge.approximate)
-            })
+        let all: Vec<Vec<EdgeAt>> = {
+            use rayon::prelude::*;
+            let graph = &graph;
+            (0..graph.fns.len())
+                .into_par_iter()
+                .map(|fn_id| graph.edges_of(fn_id))
+                .collect()
+        };
+        let (edges, approximate): (Vec<Vec<EdgeAt>>, Vec<Vec<EdgeAt>>) = all
+            .into_iter()
+            .map(|edges| edges.into_iter().partition(|edge| !edge.approximate))
             .unzip();
         graph.edges = edges;
         graph.approximate = approximate;

@@ -285,6 +285,8 @@ pub struct FileIndex {
     pub mocks: Vec<MockMacro>,
     /// Modules carrying `#[automock]`, as module paths.
     pub automock_mods: Vec<PathSegments>,
+    /// `type Name = Target;` aliases: (module, name, target).
+    pub aliases: Vec<(PathSegments, String, TypeRef)>,
     /// `use` bindings.
     pub uses: Vec<UseItem>,
     /// `mod name;` declarations.

@@ -4,7 +4,8 @@
 
 use crate::files::SourceFile;
 use crate::index::PathSegments;
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::sync::RwLock;
 
 /// Resolves paths against every module's items and `use` bindings.
 #[derive(Debug, Default)]
@@ -15,6 +16,9 @@ pub struct Resolver {
     aliases: HashMap<PathSegments, Vec<Alias>>,
     /// Crate names of the workspace's targets.
     crate_names: HashSet<String>,
+    /// Memo of glob lookups, `(module, name) → found`: without it every
+    /// unknown name (`Ok`, `String`) walks every glob chain again.
+    glob_memo: RwLock<HashMap<PathSegments, HashMap<String, Option<PathSegments>>>>,
 }
 
 /// One `use` binding.
@@ -31,18 +35,22 @@ const MAX_DEPTH: u8 = 12;
 
 impl Resolver {
     /// Tables from every file's index.
-    pub fn new(files: &[SourceFile], crate_names: HashSet<String>) -> Resolver {
+    pub fn new(files: &[SourceFile], crate_names: std::collections::HashSet<String>) -> Resolver {
         let mut resolver = Resolver {
-            crate_names,
+            crate_names: crate_names.into_iter().collect(),
             ..Resolver::default()
         };
         for file in files {
             for defined in &file.index.defined {
-                resolver
-                    .defined
-                    .entry(defined.module.clone())
-                    .or_default()
-                    .insert(defined.name.clone());
+                match resolver.defined.get_mut(&defined.module) {
+                    Some(names) => {
+                        names.insert(defined.name.clone());
+                    }
+                    None => {
+                        let names = HashSet::from_iter([defined.name.clone()]);
+                        resolver.defined.insert(defined.module.clone(), names);
+                    }
+                }
             }
             for use_item in &file.index.uses {
                 resolver
@@ -177,6 +185,25 @@ impl Resolver {
         if depth > MAX_DEPTH {
             return None;
         }
+        if let Ok(memo) = self.glob_memo.read() {
+            if let Some(found) = memo.get(module).and_then(|names| names.get(name)) {
+                return found.clone();
+            }
+        }
+        let found = self.glob_uncached(module, name, depth);
+        // Only answers reached from the top are final: deeper ones were cut
+        // short by the depth limit and may differ.
+        if depth == 0 {
+            if let Ok(mut memo) = self.glob_memo.write() {
+                memo.entry(module.to_vec())
+                    .or_default()
+                    .insert(name.to_string(), found.clone());
+            }
+        }
+        found
+    }
+
+    fn glob_uncached(&self, module: &[String], name: &str, depth: u8) -> Option<PathSegments> {
         let aliases = self.aliases.get(module)?;
         for glob in aliases.iter().filter(|alias| alias.name == "*") {
             let glob_module = self.resolve_depth(module, &glob.target, depth + 1);

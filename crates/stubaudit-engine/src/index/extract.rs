@@ -167,7 +167,13 @@ impl Extractor {
                     Vec::new(),
                 );
             }
-            syn::Item::Type(item_type) => self.define(module, item_type.ident.to_string()),
+            syn::Item::Type(item_type) => {
+                self.define(module, item_type.ident.to_string());
+                let target = type_ref(&item_type.ty, &GenericScope::default());
+                self.index
+                    .aliases
+                    .push((module.clone(), item_type.ident.to_string(), target));
+            }
             syn::Item::Const(item_const) => self.define(module, item_const.ident.to_string()),
             syn::Item::Static(item_static) => self.define(module, item_static.ident.to_string()),
             syn::Item::Use(item_use) => {
