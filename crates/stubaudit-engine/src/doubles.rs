@@ -154,6 +154,29 @@ const LIBRARY_DOUBLES: &[(&str, &str, Option<&str>)] = &[
     ),
 ];
 
+const HTTP_CLIENT: &str = "stubaudit::http::HttpClient";
+const ASYNC_HTTP_CLIENT: &str = "stubaudit::http::AsyncHttpClient";
+
+/// Packages whose production code calls `AsyncHttpClient` and never
+/// `HttpClient`.
+fn async_http_packages(graph: &Graph) -> HashSet<usize> {
+    let mut sync_users = HashSet::new();
+    let mut async_users = HashSet::new();
+    for (fn_id, edges) in graph.edges.iter().enumerate() {
+        for edge in edges {
+            if let crate::graph::Edge::Boundary { trait_key, .. } = &edge.edge {
+                let package = graph.file_of(fn_id).package;
+                if trait_key == HTTP_CLIENT {
+                    sync_users.insert(package);
+                } else if trait_key == ASYNC_HTTP_CLIENT {
+                    async_users.insert(package);
+                }
+            }
+        }
+    }
+    async_users.difference(&sync_users).copied().collect()
+}
+
 /// Traits every mock implements on the side; never what it stands for.
 const PLUMBING: &[&str] = &[
     "Clone",
@@ -401,12 +424,14 @@ pub fn find(graph: &Graph) -> Doubles {
         }
     }
     let lookup = Lookup::new(graph, &doubles.doubles);
+    let async_only = async_http_packages(graph);
     for fn_id in 0..graph.fns.len() {
         let fn_item = graph.fn_item(fn_id);
         if !fn_item.in_test && !graph.file_of(fn_id).in_test {
             continue;
         }
         let file = graph.fns[fn_id].file;
+        let first = doubles.sites.len();
         sites_in(
             graph,
             &doubles.doubles,
@@ -415,6 +440,14 @@ pub fn find(graph: &Graph) -> Doubles {
             fn_item,
             &mut doubles.sites,
         );
+        // `HttpStub` serves both HTTP traits: name the one the package uses.
+        if async_only.contains(&graph.files[file].package) {
+            for site in &mut doubles.sites[first..] {
+                if site.target == StandsFor::Boundary(HTTP_CLIENT.to_string()) {
+                    site.target = StandsFor::Boundary(ASYNC_HTTP_CLIENT.to_string());
+                }
+            }
+        }
     }
     doubles
 }

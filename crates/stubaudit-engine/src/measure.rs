@@ -171,8 +171,10 @@ fn measure_site(
     };
     // Hidden: every implementation's unit, and below height 0 the layers down to I/O.
     let mut hidden: BTreeSet<FnId> = BTreeSet::new();
+    // A boundary's adapters are height 0 by definition: their own lines only.
+    let descend = !matches!(site.target, StandsFor::Boundary(_));
     for measured in &implementations {
-        heights.hide(measured.fn_id, &mut hidden);
+        heights.hide_from(measured.fn_id, descend, &mut hidden);
     }
     let lower = match (status, height) {
         (Status::Io, Some(h)) if h > 0 => real
@@ -184,8 +186,9 @@ fn measure_site(
     let still_hidden: BTreeSet<FnId> = match &lower {
         Some(point) => {
             let mut below = BTreeSet::new();
+            let descend = !matches!(point.edge, Edge::Boundary { .. } | Edge::TraitMethod { .. });
             for fn_id in heights.edge_targets(&point.edge) {
-                heights.hide(fn_id, &mut below);
+                heights.hide_from(fn_id, descend, &mut below);
             }
             below
         }

@@ -123,15 +123,17 @@ impl<'g> Heights<'g> {
 
     /// Adds to `hidden` the unit of `fn_id` and, above height 0, every
     /// I/O-reaching layer below it down to the fns that make the I/O calls.
-    pub fn hide(&mut self, fn_id: FnId, hidden: &mut BTreeSet<FnId>) {
-        let mut stack = vec![fn_id];
-        while let Some(current) = stack.pop() {
+    /// With `descend` false, only the unit: an adapter of a boundary is
+    /// height 0 by definition and hides its own lines only.
+    pub fn hide_from(&mut self, fn_id: FnId, descend: bool, hidden: &mut BTreeSet<FnId>) {
+        let mut stack = vec![(fn_id, descend)];
+        while let Some((current, descend)) = stack.pop() {
             if hidden.contains(&current) {
                 continue;
             }
             let unit = self.unit(current);
             hidden.extend(unit.iter().copied());
-            if self.height(current).unwrap_or(0) == 0 {
+            if !descend || self.height(current).unwrap_or(0) == 0 {
                 continue;
             }
             for member in unit {
@@ -143,13 +145,23 @@ impl<'g> Heights<'g> {
                     if self.layer_height(&edge).is_none() {
                         continue;
                     }
+                    let below_boundary = self.is_boundary_edge(&edge);
                     for target in self.edge_targets(&edge) {
                         if self.height(target).is_some() && !hidden.contains(&target) {
-                            stack.push(target);
+                            stack.push((target, !below_boundary));
                         }
                     }
                 }
             }
+        }
+    }
+
+    /// An edge into a trait marked `#[stubaudit::boundary]` (or configured).
+    fn is_boundary_edge(&self, edge: &Edge) -> bool {
+        match edge {
+            Edge::Boundary { .. } => true,
+            Edge::TraitMethod { trait_key, .. } => self.is_boundary(trait_key),
+            _ => false,
         }
     }
 
