@@ -460,6 +460,9 @@ struct Lookup {
     /// inherent impl): in test code under that module, the real name means
     /// the mock. (In the defining module's own tests it is the real type.)
     doubled: HashMap<String, Vec<(PathSegments, usize)>>,
+    /// Method name → the generated mocks whose target declares it: the
+    /// fallback for `x.expect_m()` when `x`'s type is unknown.
+    by_method: HashMap<String, Vec<usize>>,
 }
 
 impl Lookup {
@@ -504,7 +507,56 @@ impl Lookup {
         for (alias, double) in aliased {
             by_key.entry(alias).or_insert(double);
         }
-        Lookup { by_key, doubled }
+        let mut by_method: HashMap<String, Vec<usize>> = HashMap::new();
+        for (index, double) in doubles.iter().enumerate() {
+            let generated = matches!(
+                double.kind,
+                DoubleKind::MockallAutomock
+                    | DoubleKind::MockallMock
+                    | DoubleKind::Faux
+                    | DoubleKind::Mry
+            );
+            if !generated {
+                continue;
+            }
+            let mut names: Vec<String> = Vec::new();
+            for stands in &double.stands_for {
+                match stands {
+                    StandsFor::Trait(trait_key) => {
+                        if let Some(&(file, local)) = graph.traits.get(trait_key) {
+                            let index = &graph.files[file].index;
+                            names.extend(
+                                index.traits[local]
+                                    .methods
+                                    .iter()
+                                    .map(|&m| index.fns[m].name.clone()),
+                            );
+                        }
+                    }
+                    StandsFor::Type(type_key) => {
+                        names.extend(
+                            graph
+                                .inherent
+                                .get(type_key)
+                                .into_iter()
+                                .flatten()
+                                .map(|&fn_id| graph.fn_item(fn_id).name.clone()),
+                        );
+                    }
+                    _ => {}
+                }
+            }
+            names.sort();
+            names.dedup();
+            for name in names {
+                by_method.entry(name).or_default().push(index);
+            }
+        }
+        Lookup {
+            by_key,
+            doubled,
+            by_method,
+        }
     }
 
     /// The double a resolved type key names in test code in `module`, and
@@ -657,7 +709,7 @@ fn sites_in(
                     (None, None) => continue,
                 };
                 let Some((double, via_double)) =
-                    receiver_double(graph, lookup, doubles, fn_item, receiver, method)
+                    receiver_double(graph, lookup, fn_item, receiver, method)
                 else {
                     continue;
                 };
@@ -718,7 +770,6 @@ fn is_constructor(name: &str, kind: DoubleKind) -> bool {
 fn receiver_double(
     graph: &Graph,
     lookup: &Lookup,
-    doubles: &[Double],
     fn_item: &FnItem,
     receiver: &Receiver,
     method: &str,
@@ -740,27 +791,10 @@ fn receiver_double(
         }
     }
     // Unknown receiver: the one mock whose target has this method.
-    let mut candidates = doubles
-        .iter()
-        .enumerate()
-        .filter(|(_, double)| {
-            matches!(
-                double.kind,
-                DoubleKind::MockallAutomock | DoubleKind::MockallMock
-            )
-        })
-        .filter(|(_, double)| {
-            double.stands_for.iter().any(|stands| match stands {
-                StandsFor::Trait(trait_key) => graph
-                    .trait_methods
-                    .contains_key(&(trait_key.clone(), method.to_string())),
-                StandsFor::Type(type_key) => graph.method_of(type_key, method).is_some(),
-                _ => false,
-            })
-        })
-        .map(|(index, _)| index);
-    let first = candidates.next()?;
-    candidates.next().is_none().then_some((first, false))
+    match lookup.by_method.get(method).map(Vec::as_slice) {
+        Some([only]) => Some((*only, false)),
+        _ => None,
+    }
 }
 
 /// Which of a double's targets declares `method`.
