@@ -4,8 +4,11 @@
 //! * `ci`: what `.ci/run` runs: the test suite, rustfmt, clippy.
 //! * `demo`: the audit on the bundled jira-link example.
 //! * `bench`: speed and memory against syn's own parse (see `bench.rs`).
+//! * `coverage`: real coverage of the tests, then the audit with it
+//!   (see `coverage.rs`).
 
 mod bench;
+mod coverage;
 
 use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
@@ -21,11 +24,12 @@ fn main() -> Result<()> {
         "bench" => bench::bench(&root, rest),
         "bench-one" => bench::bench_one(rest),
         "demo" => demo(&root),
+        "coverage" => coverage::coverage(&root),
         "" | "help" | "--help" => {
-            println!("usage: cargo xtask <ci|demo|bench>");
+            println!("usage: cargo xtask <ci|coverage|demo|bench>");
             Ok(())
         }
-        other => bail!("unknown task `{other}`; tasks: ci, demo, bench"),
+        other => bail!("unknown task `{other}`; tasks: ci, coverage, demo, bench"),
     }
 }
 
