@@ -289,7 +289,12 @@ fn result(stub: &Stub, key: String) -> SarifResult {
             ));
         }
     }
-    let mut message = format!("{}: {}", super::title(stub), stub.help);
+    // A boundary stub's title already says where it is stubbed.
+    let help = stub
+        .help
+        .strip_prefix("stubbed at the I/O boundary: ")
+        .unwrap_or(&stub.help);
+    let mut message = format!("{}: {help}", super::title(stub));
     if !stub.hidden.ranges.is_empty() {
         message.push_str(&format!(". It hides {} lines", stub.hidden.lines));
         if let Some(uncovered) = stub.hidden.uncovered_lines() {
