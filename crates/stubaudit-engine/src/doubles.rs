@@ -257,9 +257,15 @@ pub fn find(graph: &Graph) -> Doubles {
             },
         );
     }
+    let seams = seam_traits(graph);
     for (file_index, file) in graph.files.iter().enumerate() {
         let index = &file.index;
-        for trait_item in index.traits.iter().filter(|t| t.automock) {
+        // A mock of a test-only trait stands in for no production code.
+        for trait_item in index
+            .traits
+            .iter()
+            .filter(|t| t.automock && !t.in_test && !file.in_test)
+        {
             let name = format!("Mock{}", trait_item.name);
             add(
                 &mut doubles,
@@ -344,7 +350,10 @@ pub fn find(graph: &Graph) -> Doubles {
                 } else {
                     continue;
                 }
-            } else if !is_production_seam(graph, &stands) || !is_test_type(graph, &self_key) {
+            } else if !is_production_seam(graph, &stands)
+                || !is_test_type(graph, &self_key)
+                || !seams.contains(stands_key(&stands))
+            {
                 // `impl Display for Fake`, a test-only trait, or a test
                 // impl on a production type makes no double.
                 continue;
@@ -410,6 +419,11 @@ pub fn find(graph: &Graph) -> Doubles {
                         stands_for_trait(graph, &graph.resolver.resolve(&mock.module, path))
                     }),
             );
+            if stands_for.is_empty() {
+                // Only side traits (`Clone`, `PartialEq`): a mock of a name
+                // the workspace does not define.
+                stands_for.push(StandsFor::External(key(&mock.module, &mock.name)));
+            }
             add(
                 &mut doubles,
                 Double {
@@ -587,6 +601,60 @@ fn looks_like_double(name: &str) -> bool {
     .any(|hint| name.starts_with(hint))
 }
 
+/// Traits that production code calls through (a `dyn`, a generic bound, an
+/// `impl Trait`): only those can be faked to any effect. A test type that
+/// implements a codec or marker trait is test data, not a double.
+fn seam_traits(graph: &Graph) -> HashSet<String> {
+    let mut seams = HashSet::new();
+    for (fn_id, edges) in graph.edges.iter().enumerate() {
+        if graph.fn_item(fn_id).in_test || graph.file_of(fn_id).in_test {
+            continue;
+        }
+        for edge in edges {
+            match &edge.edge {
+                crate::graph::Edge::TraitMethod { trait_key, .. }
+                | crate::graph::Edge::Boundary { trait_key, .. } => {
+                    seams.insert(trait_key.clone());
+                }
+                _ => {}
+            }
+        }
+    }
+    seams
+}
+
+/// The trait key of a trait-like target.
+fn stands_key(stands: &StandsFor) -> &str {
+    match stands {
+        StandsFor::Trait(key) | StandsFor::Boundary(key) | StandsFor::External(key) => key,
+        StandsFor::Type(key) | StandsFor::Module(key) => key,
+        StandsFor::Wire => "",
+    }
+}
+
+/// Whether `fn_item` (in file `file`) belongs to the fake itself: one of
+/// its own methods, or a test in a module below the one that defines it.
+fn builds_itself(graph: &Graph, file: usize, fn_item: &FnItem, fake: &Double) -> bool {
+    let fake_path: Vec<&str> = fake.key.split("::").collect();
+    let Some((_, fake_module)) = fake_path.split_last() else {
+        return false;
+    };
+    let module: Vec<&str> = fn_item.module.iter().map(String::as_str).collect();
+    if module.len() > fake_module.len() && module.starts_with(fake_module) {
+        return true;
+    }
+    match fn_item.owner {
+        crate::index::Owner::Impl(impl_index) => {
+            let impl_item = &graph.files[file].index.impls[impl_index];
+            matches!(
+                graph.resolve_type(&impl_item.module, &impl_item.self_ty, None),
+                ReceiverType::Type(type_key) if type_key == fake.key
+            )
+        }
+        _ => false,
+    }
+}
+
 /// A production trait of the workspace, or a boundary.
 fn is_production_seam(graph: &Graph, stands: &StandsFor) -> bool {
     match stands {
@@ -672,7 +740,9 @@ fn sites_in(
                     swapped.insert(double);
                 }
                 if let Some(method) = last.strip_suffix("_context") {
-                    let target = target_for(&doubles[double], method, graph);
+                    let Some(target) = target_for(&doubles[double], method, graph) else {
+                        continue;
+                    };
                     sites.push(site(
                         double,
                         target,
@@ -709,7 +779,7 @@ fn sites_in(
                     (None, None) => continue,
                 };
                 let Some((double, via_double)) =
-                    receiver_double(graph, lookup, fn_item, receiver, method)
+                    receiver_double(graph, lookup, fn_item, receiver, call.at, method)
                 else {
                     continue;
                 };
@@ -720,7 +790,9 @@ fn sites_in(
                     swapped.insert(double);
                 }
                 expected.insert(double);
-                let target = target_for(&doubles[double], method, graph);
+                let Some(target) = target_for(&doubles[double], method, graph) else {
+                    continue;
+                };
                 sites.push(site(
                     double,
                     target,
@@ -736,6 +808,10 @@ fn sites_in(
             continue;
         }
         let known = &doubles[double];
+        if known.kind == DoubleKind::Fake && builds_itself(graph, file, fn_item, known) {
+            // A fake made by its own code or its own tests stubs nothing.
+            continue;
+        }
         let method = LIBRARY_DOUBLES
             .iter()
             .find(|(path, _, _)| *path == known.key)
@@ -772,23 +848,21 @@ fn receiver_double(
     lookup: &Lookup,
     fn_item: &FnItem,
     receiver: &Receiver,
+    at: Position,
     method: &str,
 ) -> Option<(usize, bool)> {
-    if let Receiver::Var(name) = receiver {
-        let ty = fn_item
-            .lets
-            .iter()
-            .rev()
-            .chain(fn_item.params.iter().rev())
-            .find(|(binding, _)| binding == name)
-            .map(|(_, ty)| ty);
-        if let Some(ty) = ty {
-            if let ReceiverType::Type(type_key) = graph.resolve_type(&fn_item.module, ty, None) {
-                if let Some(found) = lookup.double(&type_key, &fn_item.module) {
-                    return Some(found);
-                }
+    match graph.receiver_type(fn_item, receiver, at, None, None) {
+        ReceiverType::Type(type_key) => {
+            if let Some(found) = lookup.double(&type_key, &fn_item.module) {
+                return Some(found);
+            }
+            if graph.types.contains_key(&type_key) {
+                // A known type that is no double: not this mock's expectation.
+                return None;
             }
         }
+        ReceiverType::Traits(_) => return None,
+        ReceiverType::Unknown => {}
     }
     // Unknown receiver: the one mock whose target has this method.
     match lookup.by_method.get(method).map(Vec::as_slice) {
@@ -798,7 +872,9 @@ fn receiver_double(
 }
 
 /// Which of a double's targets declares `method`.
-fn target_for(double: &Double, method: &str, graph: &Graph) -> StandsFor {
+/// `None` when no target declares it: `expect_eq`, `expect_clone`,
+/// `expect_fmt` on a mock's side traits stub no production seam.
+fn target_for(double: &Double, method: &str, graph: &Graph) -> Option<StandsFor> {
     double
         .stands_for
         .iter()
@@ -812,9 +888,16 @@ fn target_for(double: &Double, method: &str, graph: &Graph) -> StandsFor {
             }
             _ => false,
         })
-        .or(double.stands_for.first())
+        .or_else(|| {
+            // A target whose methods cannot be listed here takes any method.
+            double.stands_for.iter().find(|stands| {
+                matches!(
+                    stands,
+                    StandsFor::External(_) | StandsFor::Boundary(_) | StandsFor::Wire
+                )
+            })
+        })
         .cloned()
-        .unwrap_or(StandsFor::Wire)
 }
 
 /// `module::fn`: without the crate name for library and binary code, with

@@ -8,7 +8,9 @@
 mod resolve;
 
 use crate::files::SourceFile;
-use crate::index::{Body, CallKind, FnItem, Owner, PathSegments, Position, Receiver, TypeRef};
+use crate::index::{
+    Body, CallKind, ChainBase, FnItem, Owner, PathSegments, Position, Receiver, Step, TypeRef,
+};
 use crate::sinks::{Catalog, SinkKind};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
@@ -104,6 +106,10 @@ pub struct Graph {
     impl_keys: HashMap<(usize, usize), (Option<String>, Option<String>)>,
     /// Module keys carrying `#[automock]`.
     automock_mods: HashSet<String>,
+    /// Identifiers inside item macros the index could not read.
+    pub macro_idents: HashSet<String>,
+    /// Alias key → (module, target) of `type Alias = Target;`.
+    type_aliases: HashMap<String, (PathSegments, TypeRef)>,
     /// Type key → its inherent methods.
     pub inherent: HashMap<String, Vec<FnId>>,
     /// Type key → keys of the traits it implements.
@@ -213,6 +219,50 @@ const COMMON_METHODS: &[&str] = &[
     "fetch",
 ];
 
+/// A call that only builds a value of an I/O crate: an enum variant or
+/// tuple struct (`sqlite::Value::Integer(1)`), or a constructor
+/// (`reqwest::Client::new()`): no I/O yet. The standard library's process,
+/// file and socket constructors (`Command::new`, `OpenOptions::new`) do
+/// count: what they build is only ever used to do I/O.
+fn is_data_constructor(path: &[String]) -> bool {
+    let Some(last) = path.last() else {
+        return false;
+    };
+    if last.starts_with(char::is_uppercase) {
+        return true;
+    }
+    let std_io = matches!(
+        path.first().map(String::as_str),
+        Some("std" | "tokio" | "async_std")
+    );
+    NOT_FOLLOWED.contains(&last.as_str()) && !std_io
+}
+
+/// Methods that hand back (a view of) the value they are called on.
+const SAME_VALUE: &[&str] = &[
+    "unwrap",
+    "expect",
+    "clone",
+    "as_ref",
+    "as_mut",
+    "borrow",
+    "borrow_mut",
+    "lock",
+    "read",
+    "write",
+    "get_ref",
+    "get_mut",
+    "deref",
+    "deref_mut",
+    "to_owned",
+    "unwrap_or_default",
+    "cloned",
+    "as_deref",
+    "into_inner",
+    "blocking_lock",
+    "try_lock",
+];
+
 /// Traits whose impls are conversions or plumbing, never followed.
 const PLUMBING_TRAITS: &[&str] = &[
     "From",
@@ -263,6 +313,8 @@ impl Graph {
             by_name: HashMap::default(),
             traits_of_type: HashMap::default(),
             inherent: HashMap::default(),
+            type_aliases: HashMap::default(),
+            macro_idents: HashSet::default(),
             files,
         };
         graph.tables();
@@ -286,6 +338,14 @@ impl Graph {
     }
 
     fn tables(&mut self) {
+        for file in &self.files {
+            self.macro_idents
+                .extend(file.index.macro_idents.iter().cloned());
+            for (module, name, target) in &file.index.aliases {
+                self.type_aliases
+                    .insert(key(module, name), (module.clone(), target.clone()));
+            }
+        }
         for (file_index, file) in self.files.iter().enumerate() {
             let index = &file.index;
             for module in &index.automock_mods {
@@ -300,10 +360,9 @@ impl Graph {
                 self.types.entry(key).or_insert((file_index, local));
             }
             for (impl_index, impl_item) in index.impls.iter().enumerate() {
-                let self_key = match &impl_item.self_ty {
-                    TypeRef::Path(path) => {
-                        Some(self.resolver.resolve(&impl_item.module, path).join("::"))
-                    }
+                let self_key = match self.resolve_type(&impl_item.module, &impl_item.self_ty, None)
+                {
+                    ReceiverType::Type(type_key) => Some(type_key),
                     _ => None,
                 };
                 let trait_key = impl_item
@@ -522,11 +581,15 @@ impl Graph {
                         let receiver_ty = self.receiver_type(
                             fn_item,
                             receiver,
+                            call.at,
                             self_key.as_deref(),
                             self_trait.as_deref(),
                         );
                         if receiver_ty == ReceiverType::Unknown {
-                            if let Some(edge) = self.by_name_only(name) {
+                            if let Some(edge) = self.by_name_only(
+                                name,
+                                fn_item.module.first().map_or("", String::as_str),
+                            ) {
                                 edges.push(EdgeAt {
                                     edge,
                                     at: call.at,
@@ -553,14 +616,22 @@ impl Graph {
 
     /// The one first-party method named `name`, when the workspace declares
     /// exactly one and the name is not one std types share.
-    fn by_name_only(&self, name: &str) -> Option<Edge> {
+    /// Only methods of the caller's own crate are candidates: a name match
+    /// across crates is a guess too far.
+    fn by_name_only(&self, name: &str, caller_crate: &str) -> Option<Edge> {
         if COMMON_METHODS.contains(&name) {
             return None;
         }
-        match self.by_name.get(name)?.as_slice() {
-            [only] => Some(only.clone()),
-            _ => None,
-        }
+        let mut candidates = self.by_name.get(name)?.iter().filter(|edge| {
+            let krate = match edge {
+                Edge::Method(fn_id) => self.fn_item(*fn_id).module.first().map(String::as_str),
+                Edge::TraitMethod { trait_key, .. } => trait_key.split("::").next(),
+                _ => None,
+            };
+            krate == Some(caller_crate)
+        });
+        let only = candidates.next()?;
+        candidates.next().is_none().then(|| only.clone())
     }
 
     fn path_edge(
@@ -573,9 +644,8 @@ impl Graph {
         let last = path.last()?;
         if !self.resolver.is_first_party(path) && path.first().is_some_and(|first| first != "Self")
         {
-            // Constructors of I/O types (`OpenOptions::new()`) are I/O calls.
             let resolved = self.resolver.resolve(&fn_item.module, path);
-            if !self.resolver.is_first_party(&resolved) {
+            if !self.resolver.is_first_party(&resolved) && !is_data_constructor(&resolved) {
                 if let Some(kind) = self.catalog.sink(&resolved) {
                     return Some(Edge::Sink(kind));
                 }
@@ -635,47 +705,139 @@ impl Graph {
         self.catalog.sink(&resolved).map(Edge::Sink)
     }
 
-    fn receiver_type(
+    /// The type of a method call's receiver, as far as it can be told.
+    pub fn receiver_type(
         &self,
         fn_item: &FnItem,
         receiver: &Receiver,
+        at: Position,
         self_key: Option<&str>,
         self_trait: Option<&str>,
     ) -> ReceiverType {
         match receiver {
-            Receiver::SelfValue => match (self_key, self_trait) {
-                (Some(self_key), _) => ReceiverType::Type(self_key.to_string()),
-                (None, Some(trait_key)) => ReceiverType::Traits(vec![trait_key.to_string()]),
-                _ => ReceiverType::Unknown,
-            },
+            Receiver::SelfValue => self.self_type(self_key, self_trait),
             Receiver::SelfField(field) => {
-                let Some(self_key) = self_key else {
-                    return ReceiverType::Unknown;
-                };
-                let Some(&(file, local)) = self.types.get(self_key) else {
-                    return ReceiverType::Unknown;
-                };
-                let type_item = &self.files[file].index.types[local];
-                match type_item.fields.iter().find(|(name, _)| name == field) {
-                    Some((_, ty)) => self.resolve_type(&type_item.module, ty, Some(self_key)),
-                    None => ReceiverType::Unknown,
-                }
+                let base = self.self_type(self_key, self_trait);
+                self.field_type(&base, field)
             }
-            Receiver::Var(name) => {
-                let ty = fn_item
-                    .lets
-                    .iter()
-                    .rev()
-                    .chain(fn_item.params.iter().rev())
-                    .find(|(binding, _)| binding == name)
-                    .map(|(_, ty)| ty);
-                match ty {
-                    Some(ty) => self.resolve_type(&fn_item.module, ty, self_key),
-                    None => ReceiverType::Unknown,
+            Receiver::Var(name) => match fn_item.binding_type(name, at) {
+                Some(ty) => self.resolve_type(&fn_item.module, ty, self_key),
+                None => ReceiverType::Unknown,
+            },
+            Receiver::Chain(chain) => {
+                let mut current = match &chain.base {
+                    ChainBase::SelfValue => self.self_type(self_key, self_trait),
+                    ChainBase::Var(name) => match fn_item.binding_type(name, at) {
+                        Some(ty) => self.resolve_type(&fn_item.module, ty, self_key),
+                        None => ReceiverType::Unknown,
+                    },
+                    ChainBase::Call(path) => self.call_type(&fn_item.module, path, self_key),
+                };
+                for step in &chain.steps {
+                    current = match step {
+                        Step::Field(field) => self.field_type(&current, field),
+                        Step::Method(method) => self.method_return(&current, method),
+                    };
+                    if current == ReceiverType::Unknown {
+                        break;
+                    }
                 }
+                current
             }
             Receiver::Unknown => ReceiverType::Unknown,
         }
+    }
+
+    fn self_type(&self, self_key: Option<&str>, self_trait: Option<&str>) -> ReceiverType {
+        match (self_key, self_trait) {
+            (Some(self_key), _) => ReceiverType::Type(self_key.to_string()),
+            (None, Some(trait_key)) => ReceiverType::Traits(vec![trait_key.to_string()]),
+            _ => ReceiverType::Unknown,
+        }
+    }
+
+    /// The type of `field` of a first-party struct.
+    fn field_type(&self, base: &ReceiverType, field: &str) -> ReceiverType {
+        let ReceiverType::Type(type_key) = base else {
+            return ReceiverType::Unknown;
+        };
+        let Some(&(file, local)) = self.types.get(type_key) else {
+            return ReceiverType::Unknown;
+        };
+        let type_item = &self.files[file].index.types[local];
+        match type_item.fields.iter().find(|(name, _)| name == field) {
+            Some((_, ty)) => self.resolve_type(&type_item.module, ty, Some(type_key)),
+            None => ReceiverType::Unknown,
+        }
+    }
+
+    /// What a call of `path` yields: `Type::new(..)` a `Type`, `helper(..)`
+    /// what `helper` returns.
+    fn call_type(
+        &self,
+        module: &[String],
+        path: &[String],
+        self_key: Option<&str>,
+    ) -> ReceiverType {
+        let Some((last, owner)) = path.split_last() else {
+            return ReceiverType::Unknown;
+        };
+        if let Some(owner_name) = owner.last() {
+            let owner_type = TypeRef::Path(owner.to_vec());
+            let resolved = self.resolve_type(module, &owner_type, self_key);
+            if let ReceiverType::Type(type_key) = &resolved {
+                if let Some(fn_id) = self.method_of(type_key, last) {
+                    return self.returned(fn_id, type_key);
+                }
+                if owner_name.starts_with(char::is_uppercase) {
+                    // An external constructor or builder: assume it yields its type.
+                    return resolved;
+                }
+            }
+        }
+        self.resolve_type(module, &TypeRef::ReturnOf(path.to_vec()), self_key)
+    }
+
+    /// What `method` called on `receiver` returns.
+    fn method_return(&self, receiver: &ReceiverType, method: &str) -> ReceiverType {
+        match receiver {
+            ReceiverType::Type(type_key) if self.types.contains_key(type_key) => {
+                match self.method_of(type_key, method) {
+                    Some(fn_id) => self.returned(fn_id, type_key),
+                    None if SAME_VALUE.contains(&method) => receiver.clone(),
+                    None => ReceiverType::Unknown,
+                }
+            }
+            // Another crate's type: builder chains keep it (`Command::new(..).args(..)`).
+            ReceiverType::Type(_) => receiver.clone(),
+            ReceiverType::Traits(trait_keys) => trait_keys
+                .iter()
+                .find_map(|trait_key| {
+                    self.trait_methods
+                        .get(&(trait_key.clone(), method.to_string()))
+                })
+                .map(|&fn_id| {
+                    let callee = self.fn_item(fn_id);
+                    match &callee.ret {
+                        TypeRef::Path(path) if path.len() == 1 && path[0] == "Self" => {
+                            ReceiverType::Unknown
+                        }
+                        ret => self.resolve_type(&callee.module, ret, None),
+                    }
+                })
+                .or_else(|| SAME_VALUE.contains(&method).then(|| receiver.clone()))
+                .unwrap_or(ReceiverType::Unknown),
+            ReceiverType::Unknown => ReceiverType::Unknown,
+        }
+    }
+
+    /// What `fn_id` returns, `Self` being `self_type`.
+    fn returned(&self, fn_id: FnId, self_type: &str) -> ReceiverType {
+        let callee = self.fn_item(fn_id);
+        if matches!(callee.ret, TypeRef::ReturnOf(_)) {
+            return ReceiverType::Unknown;
+        }
+        self.resolve_type(&callee.module, &callee.ret, Some(self_type))
     }
 
     /// What `ty`, written in `module`, names.
@@ -691,7 +853,24 @@ impl Graph {
                 None => ReceiverType::Unknown,
             },
             TypeRef::Path(path) => {
-                ReceiverType::Type(self.resolver.resolve(module, path).join("::"))
+                let type_key = self.resolver.resolve(module, path).join("::");
+                match self.type_aliases.get(&type_key) {
+                    // `type Conn = sqlite::ConnectionThreadSafe;`: the target,
+                    // unless it is itself an alias (no chains, no cycles).
+                    Some((alias_module, target)) => match target {
+                        TypeRef::Path(target_path) => ReceiverType::Type(
+                            self.resolver.resolve(alias_module, target_path).join("::"),
+                        ),
+                        TypeRef::Bounds(bounds) => ReceiverType::Traits(
+                            bounds
+                                .iter()
+                                .map(|bound| self.resolver.resolve(alias_module, bound).join("::"))
+                                .collect(),
+                        ),
+                        _ => ReceiverType::Unknown,
+                    },
+                    None => ReceiverType::Type(type_key),
+                }
             }
             TypeRef::Bounds(bounds) => ReceiverType::Traits(
                 bounds

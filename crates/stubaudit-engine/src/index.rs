@@ -55,8 +55,51 @@ pub enum Receiver {
     SelfField(String),
     /// A local binding or parameter.
     Var(String),
-    /// Anything the index cannot name (a chained call, an index expression).
+    /// A chain: `Type::new(..).args(..)`, `self.a.b`, `x.lock().unwrap()`.
+    Chain(Box<Chain>),
+    /// Anything the index cannot name (an index expression, a closure call).
     Unknown,
+}
+
+/// A receiver expression read as a start and steps.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Chain {
+    /// Where the chain starts.
+    pub base: ChainBase,
+    /// What is applied to it, in order; `?`, `.await`, `&` and parentheses
+    /// are see-through and not listed.
+    pub steps: Vec<Step>,
+}
+
+/// The start of a [`Chain`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChainBase {
+    /// `self`.
+    SelfValue,
+    /// A local binding or parameter.
+    Var(String),
+    /// A call of a path: `Type::new(..)`, `helper(..)`.
+    Call(PathSegments),
+}
+
+/// One step of a [`Chain`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    /// `.field`.
+    Field(String),
+    /// `.method(..)`.
+    Method(String),
+}
+
+/// A `let` (or closure parameter) binding and where it starts to count.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Binding {
+    /// The bound name.
+    pub name: String,
+    /// Its type, [`TypeRef::Unknown`] when not known (it still shadows).
+    pub ty: TypeRef,
+    /// Where it is bound.
+    pub at: Position,
 }
 
 /// A call or use inside a fn body.
@@ -136,8 +179,8 @@ pub struct FnItem {
     pub params: Vec<(String, TypeRef)>,
     /// What it returns, `Result` and `Option` peeled.
     pub ret: TypeRef,
-    /// `let` bindings whose type is known (annotated or constructed).
-    pub lets: Vec<(String, TypeRef)>,
+    /// `let` bindings and closure parameters, in source order.
+    pub lets: Vec<Binding>,
     /// Call sites, in source order.
     pub calls: Vec<Call>,
 }
@@ -293,8 +336,30 @@ pub struct FileIndex {
     pub mod_decls: Vec<ModDecl>,
     /// Names each module defines.
     pub defined: Vec<Defined>,
+    /// Identifiers inside item macros the index could not read: a trait
+    /// named there may be implemented by the macro.
+    pub macro_idents: Vec<String>,
     /// Notes about macros and items the index could not read.
     pub notes: Vec<(u32, String)>,
+}
+
+impl FnItem {
+    /// The type of `name` as seen at `at`: the last binding before it, else
+    /// a parameter.
+    pub fn binding_type(&self, name: &str, at: Position) -> Option<&TypeRef> {
+        self.lets
+            .iter()
+            .rev()
+            .find(|binding| binding.name == name && binding.at <= at)
+            .map(|binding| &binding.ty)
+            .or_else(|| {
+                self.params
+                    .iter()
+                    .rev()
+                    .find(|(param, _)| param == name)
+                    .map(|(_, ty)| ty)
+            })
+    }
 }
 
 impl FileIndex {

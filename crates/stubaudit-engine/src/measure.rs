@@ -75,6 +75,16 @@ pub fn measure(
             continue;
         }
         let double = &doubles.doubles[site.double];
+        let whole_object = site.method.is_none()
+            && matches!(
+                site.target,
+                StandsFor::Trait(_) | StandsFor::Type(_) | StandsFor::External(_)
+            );
+        if whole_object && target_methods(graph, site, double).1.is_empty() {
+            // A fake that writes no method of its trait (or of a marker
+            // trait) replaces nothing: the trait's own code runs.
+            continue;
+        }
         stubs.push(measure_site(
             graph,
             &mut heights,
@@ -105,7 +115,7 @@ pub fn measure(
                 .stands_for
                 .first()
                 .cloned()
-                .unwrap_or(StandsFor::Wire),
+                .unwrap_or_else(|| StandsFor::External(double.key.clone())),
             method: None,
             via_double: false,
         };
@@ -159,10 +169,16 @@ fn measure_site(
         })
         .collect();
     let real: Vec<&Measured> = implementations.iter().filter(|m| !m.phantom).collect();
+    let macro_made =
+        implementations.is_empty() && graph.macro_idents.contains(short_name(&target_path));
     let (status, height) = match &site.target {
         StandsFor::Wire => (Status::Wire, Some(0)),
-        StandsFor::External(_) => (Status::External, None),
+        // Another crate's trait: measured through the workspace's own impls
+        // of it (`impl tower::Service<Req> for SubgraphService`), if any.
+        StandsFor::External(_) if real.is_empty() => (Status::External, None),
         StandsFor::Boundary(_) => (Status::Io, Some(0)),
+        // An item macro the audit cannot read may implement it.
+        _ if macro_made => (Status::External, None),
         _ if real.is_empty() => (Status::Phantom, None),
         _ => match real.iter().filter_map(|m| m.height).min() {
             Some(height) => (Status::Io, Some(height)),
@@ -245,6 +261,9 @@ fn measure_site(
         Code::ThickAdapter => format!(
             "the adapter hides {hidden_lines} lines (more than {}): move its logic above the boundary, or test it against a real engine",
             policy.thick_adapter_lines
+        ),
+        _ if status == Status::External => format!(
+            "`{short_target}` is implemented outside the workspace, or by a macro the audit cannot read: not measured"
         ),
         _ => "stubbed at the I/O boundary: the code above it runs under test".to_string(),
     };
@@ -446,7 +465,7 @@ fn implementations_of(graph: &Graph, target: &StandsFor, method: &str) -> Vec<(F
         !fn_item.in_test && !graph.file_of(*fn_id).in_test
     };
     match target {
-        StandsFor::Trait(key) | StandsFor::Boundary(key) => graph
+        StandsFor::Trait(key) | StandsFor::Boundary(key) | StandsFor::External(key) => graph
             .implementations(key, method, true)
             .into_iter()
             .map(|implementation| (implementation.fn_id, implementation.type_name))
@@ -465,7 +484,7 @@ fn implementations_of(graph: &Graph, target: &StandsFor, method: &str) -> Vec<(F
             .map(|fn_id| (fn_id, key.rsplit("::").next().unwrap_or(key).to_string()))
             .into_iter()
             .collect(),
-        StandsFor::External(_) | StandsFor::Wire => Vec::new(),
+        StandsFor::Wire => Vec::new(),
     }
 }
 
@@ -504,6 +523,11 @@ fn target_location(graph: &Graph, site: &StubSite) -> (Option<usize>, Option<u32
             .unwrap_or((None, None)),
         _ => (None, None),
     }
+}
+
+/// The last segment of a path.
+fn short_name(path: &str) -> &str {
+    path.rsplit("::").next().unwrap_or(path)
 }
 
 /// `Trait::method` from a full path.

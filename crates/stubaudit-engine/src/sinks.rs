@@ -67,6 +67,7 @@ const CATALOG: &[(&str, SinkKind)] = &[
     ("aws_sdk_*", SinkKind::Http),
     ("azure_*", SinkKind::Http),
     ("tonic", SinkKind::Net),
+    ("pallas_network", SinkKind::Net),
     ("lettre", SinkKind::Net),
     ("rdkafka", SinkKind::Net),
     ("lapin", SinkKind::Net),

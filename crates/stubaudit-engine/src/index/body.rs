@@ -4,7 +4,7 @@
 //! `format!(…)`) are read too, since calls hide in them.
 
 use super::types::{segments, type_ref, GenericScope};
-use super::{Body, Call, CallKind, Position, Receiver, TypeRef};
+use super::{Binding, Body, Call, CallKind, Chain, ChainBase, Position, Receiver, Step, TypeRef};
 use proc_macro2::Span;
 use syn::punctuated::Punctuated;
 use syn::visit::Visit;
@@ -14,8 +14,8 @@ use syn::visit::Visit;
 pub struct BodyFacts {
     /// Call sites in source order.
     pub calls: Vec<Call>,
-    /// Typed `let` bindings.
-    pub lets: Vec<(String, TypeRef)>,
+    /// `let` bindings and closure parameters.
+    pub lets: Vec<Binding>,
 }
 
 /// Reads `block`.
@@ -148,6 +148,26 @@ impl<'ast> Visit<'ast> for BodyVisitor<'_> {
 
     fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
         if let syn::Expr::Path(func) = &*call.func {
+            // `Builder::<MockX>::configure(..)` builds a `MockX`.
+            for segment in &func.path.segments {
+                let syn::PathArguments::AngleBracketed(arguments) = &segment.arguments else {
+                    continue;
+                };
+                for argument in &arguments.args {
+                    if let syn::GenericArgument::Type(syn::Type::Path(ty)) = argument {
+                        if let Some(last) = ty.path.segments.last() {
+                            let name = last.ident.to_string();
+                            if is_type_like(&name) {
+                                self.push(
+                                    CallKind::Construct(segments(&ty.path)),
+                                    last.ident.span(),
+                                    name.len(),
+                                );
+                            }
+                        }
+                    }
+                }
+            }
             if let Some(last) = func.path.segments.last() {
                 let name = last.ident.to_string();
                 self.push(
@@ -222,19 +242,35 @@ impl<'ast> Visit<'ast> for BodyVisitor<'_> {
     }
 
     fn visit_local(&mut self, local: &'ast syn::Local) {
-        if let Some((name, annotated)) = binding(&local.pat, self.scope) {
+        // The initialiser runs before the binding exists.
+        syn::visit::visit_local(self, local);
+        if let Some((name, ident_at, annotated)) = binding(&local.pat, self.scope) {
             let ty = match annotated {
-                Some(ty) => Some(ty),
+                Some(ty) => ty,
                 None => local
                     .init
                     .as_ref()
-                    .and_then(|init| constructed_type(&init.expr)),
+                    .and_then(|init| constructed_type(&init.expr))
+                    .unwrap_or(TypeRef::Unknown),
             };
-            if let Some(ty) = ty {
-                self.facts.lets.push((name, ty));
+            // A binding counts from the end of its statement.
+            let at = local_end(local).unwrap_or(ident_at);
+            self.facts.lets.push(Binding { name, ty, at });
+        }
+    }
+
+    fn visit_expr_closure(&mut self, closure: &'ast syn::ExprClosure) {
+        // Closure parameters shadow outer bindings (`|mock| mock.expect_x()`).
+        for input in &closure.inputs {
+            if let Some((name, at, annotated)) = binding(input, self.scope) {
+                self.facts.lets.push(Binding {
+                    name,
+                    ty: annotated.unwrap_or(TypeRef::Unknown),
+                    at,
+                });
             }
         }
-        syn::visit::visit_local(self, local);
+        syn::visit::visit_expr_closure(self, closure);
     }
 
     fn visit_macro(&mut self, mac: &'ast syn::Macro) {
@@ -256,16 +292,27 @@ fn is_type_like(name: &str) -> bool {
     chars.next().is_some_and(char::is_uppercase) && chars.any(char::is_lowercase)
 }
 
-/// The name bound by `pat` and its annotated type.
-fn binding(pat: &syn::Pat, scope: &GenericScope) -> Option<(String, Option<TypeRef>)> {
+/// The name bound by `pat`, where, and its annotated type.
+fn binding(pat: &syn::Pat, scope: &GenericScope) -> Option<(String, Position, Option<TypeRef>)> {
     match pat {
-        syn::Pat::Ident(ident) => Some((ident.ident.to_string(), None)),
+        syn::Pat::Ident(ident) => {
+            Some((ident.ident.to_string(), position(ident.ident.span()), None))
+        }
         syn::Pat::Type(typed) => {
-            let (name, _) = binding(&typed.pat, scope)?;
-            Some((name, Some(type_ref(&typed.ty, scope))))
+            let (name, at, _) = binding(&typed.pat, scope)?;
+            Some((name, at, Some(type_ref(&typed.ty, scope))))
         }
         _ => None,
     }
+}
+
+/// Where a `let` statement ends.
+fn local_end(local: &syn::Local) -> Option<Position> {
+    let end = local.semi_token.spans[0].end();
+    Some(Position {
+        line: end.line as u32,
+        column: end.column as u32 + 1,
+    })
 }
 
 /// The type an initialiser evidently builds: `Type::new(…)`, `Type { … }`,
@@ -302,23 +349,51 @@ fn constructed_type(expr: &syn::Expr) -> Option<TypeRef> {
 
 /// What a method call's receiver names.
 fn receiver(expr: &syn::Expr) -> Receiver {
-    match expr {
-        syn::Expr::Paren(paren) => receiver(&paren.expr),
-        syn::Expr::Reference(reference) => receiver(&reference.expr),
-        syn::Expr::Path(path) => match path.path.get_ident() {
-            Some(ident) if ident == "self" => Receiver::SelfValue,
-            Some(ident) => Receiver::Var(ident.to_string()),
-            None => Receiver::Unknown,
-        },
-        syn::Expr::Field(field) => match (&*field.base, &field.member) {
-            (syn::Expr::Path(base), syn::Member::Named(name)) if base.path.is_ident("self") => {
-                Receiver::SelfField(name.to_string())
-            }
-            (syn::Expr::Path(base), syn::Member::Unnamed(index)) if base.path.is_ident("self") => {
-                Receiver::SelfField(index.index.to_string())
-            }
-            _ => Receiver::Unknown,
-        },
-        _ => Receiver::Unknown,
+    let Some(chain) = chain(expr) else {
+        return Receiver::Unknown;
+    };
+    match (&chain.base, chain.steps.as_slice()) {
+        (ChainBase::SelfValue, []) => Receiver::SelfValue,
+        (ChainBase::SelfValue, [Step::Field(field)]) => Receiver::SelfField(field.clone()),
+        (ChainBase::Var(name), []) => Receiver::Var(name.clone()),
+        _ => Receiver::Chain(Box::new(chain)),
     }
+}
+
+/// Reads `expr` as a start and steps, when it is one.
+fn chain(expr: &syn::Expr) -> Option<Chain> {
+    let mut steps = Vec::new();
+    let mut current = expr;
+    let base = loop {
+        match current {
+            syn::Expr::Paren(paren) => current = &paren.expr,
+            syn::Expr::Reference(reference) => current = &reference.expr,
+            syn::Expr::Try(expr_try) => current = &expr_try.expr,
+            syn::Expr::Await(expr_await) => current = &expr_await.base,
+            syn::Expr::Field(field) => {
+                let name = match &field.member {
+                    syn::Member::Named(name) => name.to_string(),
+                    syn::Member::Unnamed(index) => index.index.to_string(),
+                };
+                steps.push(Step::Field(name));
+                current = &field.base;
+            }
+            syn::Expr::MethodCall(call) => {
+                steps.push(Step::Method(call.method.to_string()));
+                current = &call.receiver;
+            }
+            syn::Expr::Path(path) => match path.path.get_ident() {
+                Some(ident) if ident == "self" => break ChainBase::SelfValue,
+                Some(ident) => break ChainBase::Var(ident.to_string()),
+                None => return None,
+            },
+            syn::Expr::Call(call) => match &*call.func {
+                syn::Expr::Path(func) => break ChainBase::Call(segments(&func.path)),
+                _ => return None,
+            },
+            _ => return None,
+        }
+    };
+    steps.reverse();
+    Some(Chain { base, steps })
 }

@@ -73,7 +73,9 @@ pub fn segments(path: &syn::Path) -> PathSegments {
 }
 
 /// Wrappers that a method call sees through.
-const TRANSPARENT: &[&str] = &["Box", "Arc", "Rc", "Pin"];
+const TRANSPARENT: &[&str] = &[
+    "Box", "Arc", "Rc", "Pin", "Mutex", "RwLock", "RefCell", "Cell", "Option",
+];
 
 /// What `ty` means for method resolution.
 pub fn type_ref(ty: &syn::Type, scope: &GenericScope) -> TypeRef {

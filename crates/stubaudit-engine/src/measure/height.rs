@@ -203,7 +203,8 @@ impl<'g> Heights<'g> {
                 let (self_key, _) = graph.owner_keys(*callee);
                 let fn_item = graph.fn_item(*callee);
                 (
-                    self_key.unwrap_or_default(),
+                    // A free fn (of an automocked module): its module.
+                    self_key.unwrap_or_else(|| fn_item.module.join("::")),
                     fn_item.name.clone(),
                     Some((graph.fns[*callee].file, fn_item.name_at.line)),
                 )
