@@ -401,6 +401,21 @@ pub fn find(graph: &Graph) -> Doubles {
                     .resolver
                     .resolve(&mock.module, std::slice::from_ref(&mock.name))
                     .join("::");
+                // `mock! { pub Authorizer { … } }` in a test module that does
+                // not import `Authorizer`: the crate's one type of that name.
+                let type_key = if graph.types.contains_key(&type_key) {
+                    type_key
+                } else {
+                    let krate = mock.module.first().map_or("", String::as_str);
+                    let suffix = format!("::{}", mock.name);
+                    let mut same_name = graph.types.keys().filter(|key| {
+                        key.ends_with(&suffix) && key.split("::").next() == Some(krate)
+                    });
+                    match (same_name.next(), same_name.next()) {
+                        (Some(only), None) => only.clone(),
+                        _ => type_key,
+                    }
+                };
                 if graph.types.contains_key(&type_key) {
                     stands_for.push(StandsFor::Type(type_key));
                 } else if mock.traits.is_empty() {

@@ -702,6 +702,9 @@ impl Graph {
         if self.resolver.is_first_party(&resolved) {
             return None;
         }
+        if is_data_constructor(&resolved) {
+            return None;
+        }
         self.catalog.sink(&resolved).map(Edge::Sink)
     }
 

@@ -1,0 +1,260 @@
+//! The engine on small single-file crates, without the CLI or `cargo
+//! metadata`: each case is a `check(source, expected)` where `expected`
+//! lists one line per stub site (code, height, target, hidden fns) or
+//! diagnostic-free facts. Cases are the shapes real workspaces showed.
+
+use std::path::PathBuf;
+use stubaudit_engine::load::{Package, Target, TargetRole, Workspace};
+use stubaudit_engine::{audit, AuditOptions};
+
+/// Audits `source` as the `src/lib.rs` of crate `demo` and renders each stub
+/// as `code height target.method <- test: hidden fns`.
+fn audit_lines(source: &str) -> Vec<String> {
+    let dir = match tempfile::tempdir() {
+        Ok(dir) => dir,
+        Err(error) => panic!("tempdir: {error}"),
+    };
+    let root = dir.path().to_path_buf();
+    let lib = root.join("src/lib.rs");
+    if let Err(error) =
+        std::fs::create_dir_all(root.join("src")).and_then(|()| std::fs::write(&lib, source))
+    {
+        panic!("write: {error}");
+    }
+    let workspace = Workspace {
+        root: root.clone(),
+        packages: vec![Package {
+            name: "demo".to_string(),
+            dir: root.clone(),
+            targets: vec![Target {
+                crate_name: "demo".to_string(),
+                role: TargetRole::Lib,
+                root: PathBuf::from(&lib),
+            }],
+            selected: true,
+            config: serde_json::Value::Null,
+            test_support: false,
+        }],
+        config: serde_json::Value::Null,
+    };
+    let report = match audit(&workspace, &AuditOptions::default()) {
+        Ok(report) => report,
+        Err(error) => panic!("audit: {error}"),
+    };
+    report
+        .stubs
+        .iter()
+        .map(|stub| {
+            let height = stub.height.map_or("-".to_string(), |h| h.to_string());
+            let method = stub.target.method.as_deref().unwrap_or("*");
+            let target = stub.target.path.rsplit("::").next().unwrap_or("");
+            let hidden: Vec<&str> = stub
+                .hidden
+                .ranges
+                .iter()
+                .map(|range| range.fn_name.as_str())
+                .collect();
+            format!(
+                "{} h{height} {target}.{method}: {}",
+                stub.code,
+                hidden.join(", ")
+            )
+        })
+        .collect()
+}
+
+fn check(source: &str, expected: &[&str]) {
+    let lines = audit_lines(source);
+    assert_eq!(lines, expected, "\nsource:\n{source}");
+}
+
+#[test]
+fn builder_chain_on_a_first_party_type_reaches_its_io() {
+    check(
+        r#"
+pub struct Cli { args: Vec<String> }
+impl Cli {
+    pub fn new(program: &str) -> Self { Cli { args: vec![program.to_string()] } }
+    pub fn arg(&mut self, arg: &str) -> &mut Self { self.args.push(arg.to_string()); self }
+    pub fn exec(&self) -> String {
+        let out = std::process::Command::new(&self.args[0]).output();
+        out.map(|o| String::from_utf8_lossy(&o.stdout).into_owned()).unwrap_or_default()
+    }
+}
+#[cfg_attr(test, mockall::automock)]
+pub trait Runtime { fn version(&self) -> String; }
+pub struct Podman;
+impl Runtime for Podman {
+    fn version(&self) -> String { Cli::new("podman").arg("--version").exec() }
+}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn t() { let mut runtime = MockRuntime::new(); runtime.expect_version().returning(String::new); }
+}
+"#,
+        &["high-stub h1 Runtime.version: Cli::exec, Podman::version"],
+    );
+}
+
+#[test]
+fn fields_of_fields_and_type_aliases_resolve() {
+    check(
+        r#"
+pub type Conn = std::fs::File;
+pub struct Deps { pub store: Store }
+pub struct Store { pub conn: Conn }
+impl Store {
+    pub fn load(&self) -> u64 { self.conn.metadata().map(|m| m.len()).unwrap_or(0) }
+}
+#[cfg_attr(test, mockall::automock)]
+pub trait Sizes { fn size(&self) -> u64; }
+pub struct Service { deps: Deps }
+impl Sizes for Service {
+    fn size(&self) -> u64 { self.deps.store.load() * 2 }
+}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn t() { let mut sizes = MockSizes::new(); sizes.expect_size().returning(|| 1); }
+}
+"#,
+        &["high-stub h1 Sizes.size: Store::load, Service::size"],
+    );
+}
+
+#[test]
+fn a_closure_parameter_shadows_an_earlier_binding() {
+    check(
+        r#"
+#[cfg_attr(test, mockall::automock)]
+pub trait Clock { fn now(&self) -> u64; }
+#[cfg_attr(test, mockall::automock)]
+pub trait Mailer { fn send(&self, to: &str); }
+pub struct SystemClock;
+impl Clock for SystemClock {
+    fn now(&self) -> u64 { std::time::SystemTime::now().elapsed().map(|d| d.as_secs()).unwrap_or(0) }
+}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    fn configure(mock: &mut MockMailer, f: impl FnOnce(&mut MockMailer)) { f(mock) }
+    #[test]
+    fn t() {
+        let mock = MockClock::new();
+        let mut mailer = MockMailer::new();
+        configure(&mut mailer, |mock| { mock.expect_send().return_const(()); });
+        let _ = mock;
+    }
+}
+"#,
+        // The clock counts as I/O: `SystemClock::now` is an adapter.
+        &[
+            "boundary-stub h0 Clock.*: SystemClock::now",
+            "phantom-stub h- Mailer.send: ",
+        ],
+    );
+}
+
+#[test]
+fn expectations_on_side_traits_are_no_stub_sites() {
+    check(
+        r#"
+pub struct Authorizer;
+impl Authorizer {
+    pub fn authorize(&self, who: &str) -> bool { std::fs::metadata(who).is_ok() }
+}
+#[cfg(test)]
+mod tests {
+    mockall::mock! {
+        pub Authorizer {
+            pub fn authorize(&self, who: &str) -> bool;
+        }
+        impl PartialEq for Authorizer {
+            fn eq(&self, other: &Self) -> bool;
+        }
+    }
+    #[test]
+    fn t() {
+        let mut auth = MockAuthorizer::new();
+        auth.expect_authorize().return_const(true);
+        auth.expect_eq().return_const(true);
+    }
+}
+"#,
+        &["boundary-stub h0 Authorizer.authorize: Authorizer::authorize"],
+    );
+}
+
+#[test]
+fn a_trait_only_a_macro_implements_is_not_phantom() {
+    check(
+        r#"
+#[cfg_attr(test, mockall::automock)]
+pub trait Exporter { fn export(&self) -> String; }
+build_exporter!(Exporter, "prometheus");
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn t() { let mut e = MockExporter::new(); e.expect_export().returning(String::new); }
+}
+"#,
+        &["boundary-stub h- Exporter.export: "],
+    );
+}
+
+#[test]
+fn test_types_implementing_non_seam_traits_are_no_fakes() {
+    check(
+        r#"
+pub trait Codec { fn encode(&self) -> Vec<u8>; }
+pub trait Marker {}
+pub trait Store { fn save(&self, bytes: &[u8]); }
+pub struct FileStore;
+impl Store for FileStore { fn save(&self, bytes: &[u8]) { let _ = std::fs::write("x", bytes); } }
+pub fn persist(store: &dyn Store, value: &dyn Codec) { store.save(&value.encode()) }
+#[cfg(test)]
+mod tests {
+    use super::*;
+    struct Payload;
+    impl Codec for Payload { fn encode(&self) -> Vec<u8> { vec![1] } }
+    impl Marker for Payload {}
+    struct MemoryStore;
+    impl Store for MemoryStore { fn save(&self, _: &[u8]) {} }
+    #[test]
+    fn t() { persist(&MemoryStore, &Payload); }
+}
+"#,
+        // `Marker` is no seam: no site. `Codec` is one (`&dyn Codec`) with
+        // no production impl: the test's `Payload` is its only implementation.
+        &[
+            "boundary-stub h0 Store.*: FileStore::save",
+            "phantom-stub h- Codec.*: ",
+        ],
+    );
+}
+
+#[test]
+fn values_of_io_crates_are_no_io() {
+    check(
+        r#"
+pub fn query_value() -> rusqlite::types::Value { rusqlite::types::Value::Integer(1) }
+#[cfg_attr(test, mockall::automock)]
+pub trait Query { fn value(&self) -> i64; }
+pub struct Builder;
+impl Query for Builder {
+    fn value(&self) -> i64 { let _ = query_value(); 1 }
+}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn t() { let mut q = MockQuery::new(); q.expect_value().return_const(1); }
+}
+"#,
+        &["pure-stub h- Query.value: query_value, Builder::value"],
+    );
+}
