@@ -59,7 +59,7 @@ pub fn render(report: &Report, options: &Options) -> String {
             Level::Deny => true,
         };
         if shown {
-            out.push_str(&render_stub(&renderer, &mut sources, stub));
+            out.push_str(&render_stub(&renderer, &mut sources, stub, options.verbose));
             out.push_str("\n\n");
         }
     }
@@ -154,7 +154,7 @@ fn severity(level: Level) -> Severity<'static> {
     }
 }
 
-fn render_stub(renderer: &Renderer, sources: &mut Sources, stub: &Stub) -> String {
+fn render_stub(renderer: &Renderer, sources: &mut Sources, stub: &Stub, verbose: bool) -> String {
     let site_label = match &stub.site.test {
         Some(test) => format!("{} in `{test}`", stub.double.type_name),
         None => format!("`{}` defined here", stub.double.type_name),
@@ -196,6 +196,12 @@ fn render_stub(renderer: &Renderer, sources: &mut Sources, stub: &Stub) -> Strin
     }
     if !stub.hidden.ranges.is_empty() {
         group = group.element(Severity::NOTE.message(hidden_note(stub)));
+    }
+    if verbose && !stub.approximate.is_empty() {
+        group = group.element(Severity::NOTE.message(format!(
+            "calls under the hidden code matched by method name only, not followed: {}",
+            stub.approximate.join(", ")
+        )));
     }
     if let Some(coverage) = &stub.hidden.uncovered {
         let more = coverage.uncovered_ranges.len().saturating_sub(DARK_RANGES);
