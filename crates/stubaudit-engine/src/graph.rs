@@ -509,6 +509,9 @@ impl Graph {
             if production_only && (impl_item.in_test || file.in_test) {
                 continue;
             }
+            if impl_item.blanket {
+                continue;
+            }
             let own = impl_item
                 .methods
                 .iter()

@@ -221,6 +221,9 @@ pub struct ImplItem {
     pub automock: bool,
     /// Carries `#[mry::mry]`.
     pub mry: bool,
+    /// A blanket impl (`impl<T: Trait> Trait for &T`): forwarding, no
+    /// implementation of its own.
+    pub blanket: bool,
     /// Its methods, as indexes into [`FileIndex::fns`].
     pub methods: Vec<usize>,
 }

@@ -161,6 +161,9 @@ fn measure_site(
     let implementations: Vec<Measured> = methods
         .iter()
         .flat_map(|method| implementations_of(graph, &site.target, method))
+        // The library's own doubles (`HttpStub`, `DbStub`) implement the
+        // boundary traits too: they are doubles, not adapters.
+        .filter(|(fn_id, _)| !is_library_double(graph, *fn_id))
         .map(|(fn_id, type_name)| Measured {
             phantom: matches!(graph.fn_item(fn_id).body, Body::Phantom { .. }),
             height: heights.height(fn_id),
@@ -523,6 +526,19 @@ fn target_location(graph: &Graph, site: &StubSite) -> (Option<usize>, Option<u32
             .unwrap_or((None, None)),
         _ => (None, None),
     }
+}
+
+/// Whether `fn_id` is a method of one of the stubaudit library's doubles.
+fn is_library_double(graph: &Graph, fn_id: FnId) -> bool {
+    let (self_key, _) = graph.owner_keys(fn_id);
+    self_key.is_some_and(|key| {
+        let name = short_name(&key);
+        key.starts_with("stubaudit::")
+            && matches!(
+                name,
+                "HttpStub" | "DbStub" | "MockHttpClient" | "MockAsyncHttpClient" | "MockDatabase"
+            )
+    })
 }
 
 /// The last segment of a path.

@@ -322,6 +322,11 @@ impl Extractor {
                 .attrs
                 .iter()
                 .any(|attr| is_crate_attr(attr, "mry")),
+            blanket: matches!(
+                type_ref(&item_impl.self_ty, &GenericScope::default()),
+                TypeRef::Path(path) if path.len() == 1
+                    && item_impl.generics.type_params().any(|param| param.ident == path[0])
+            ),
             methods,
         });
     }
