@@ -127,15 +127,25 @@ impl BodyVisitor<'_> {
         );
     }
 
+    /// Arguments of `name!(a, b)` / `name![…]` as expressions, the body of
+    /// `name! { … }` as statements: one parse attempt each, so a macro with
+    /// its own syntax costs one failed parse, not two.
     fn macro_arguments(&mut self, mac: &syn::Macro) {
+        if mac.tokens.is_empty() {
+            return;
+        }
+        if matches!(mac.delimiter, syn::MacroDelimiter::Brace(_)) {
+            if let Ok(block) = mac.parse_body_with(syn::Block::parse_within) {
+                for stmt in &block {
+                    self.visit_stmt(stmt);
+                }
+            }
+            return;
+        }
         let parser = Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated;
         if let Ok(arguments) = mac.parse_body_with(parser) {
             for argument in &arguments {
                 self.visit_expr(argument);
-            }
-        } else if let Ok(block) = mac.parse_body_with(syn::Block::parse_within) {
-            for stmt in &block {
-                self.visit_stmt(stmt);
             }
         }
     }
