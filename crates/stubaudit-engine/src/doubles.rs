@@ -588,6 +588,15 @@ impl Lookup {
         }
     }
 
+    /// Like [`Lookup::double`], but a `#[double]` swap counts in any scope:
+    /// for `x.expect_m()`, whose receiver can only be a mock.
+    fn expecting(&self, key: &str, module: &[String]) -> Option<(usize, bool)> {
+        if let Some((_, mock)) = self.doubled.get(key).and_then(|swaps| swaps.first()) {
+            return Some((*mock, true));
+        }
+        self.double(key, module)
+    }
+
     /// The double a resolved type key names in test code in `module`, and
     /// whether it came through `#[double]`.
     fn double(&self, key: &str, module: &[String]) -> Option<(usize, bool)> {
@@ -655,7 +664,12 @@ fn builds_itself(graph: &Graph, file: usize, fn_item: &FnItem, fake: &Double) ->
         return false;
     };
     let module: Vec<&str> = fn_item.module.iter().map(String::as_str).collect();
-    if module.len() > fake_module.len() && module.starts_with(fake_module) {
+    // Below a test-support module (`test::double::store::tests`): the
+    // fake's own tests. Below a test module (`tests::nested`): its users.
+    let fake_in_test_module = fake_module
+        .last()
+        .is_some_and(|name| matches!(*name, "tests" | "test") || name.ends_with("_tests"));
+    if module.len() > fake_module.len() && module.starts_with(fake_module) && !fake_in_test_module {
         return true;
     }
     match fn_item.owner {
@@ -868,7 +882,7 @@ fn receiver_double(
 ) -> Option<(usize, bool)> {
     match graph.receiver_type(fn_item, receiver, at, None, None) {
         ReceiverType::Type(type_key) => {
-            if let Some(found) = lookup.double(&type_key, &fn_item.module) {
+            if let Some(found) = lookup.expecting(&type_key, &fn_item.module) {
                 return Some(found);
             }
             if graph.types.contains_key(&type_key) {

@@ -106,6 +106,10 @@ pub struct Graph {
     impl_keys: HashMap<(usize, usize), (Option<String>, Option<String>)>,
     /// Module keys carrying `#[automock]`.
     automock_mods: HashSet<String>,
+    /// Static or const key → (module, type).
+    statics: HashMap<String, (PathSegments, TypeRef)>,
+    /// Type key → (module, target) of its `impl Deref`.
+    deref_targets: HashMap<String, (PathSegments, TypeRef)>,
     /// Identifiers inside item macros the index could not read.
     pub macro_idents: HashSet<String>,
     /// Alias key → (module, target) of `type Alias = Target;`.
@@ -315,6 +319,8 @@ impl Graph {
             inherent: HashMap::default(),
             type_aliases: HashMap::default(),
             macro_idents: HashSet::default(),
+            deref_targets: HashMap::default(),
+            statics: HashMap::default(),
             files,
         };
         graph.tables();
@@ -378,6 +384,10 @@ impl Graph {
                         .entry(trait_key.clone())
                         .or_default()
                         .push((file_index, impl_index, self_key.clone()));
+                }
+                if let (Some(self_key), Some(target)) = (&self_key, &impl_item.deref_target) {
+                    self.deref_targets
+                        .insert(self_key.clone(), (impl_item.module.clone(), target.clone()));
                 }
                 self.impl_keys
                     .insert((file_index, impl_index), (self_key, trait_key));
@@ -690,6 +700,18 @@ impl Graph {
                 });
             }
             if self.traits.contains_key(&owner_key) {
+                // `Trait::m(self)` inside an impl of `Trait`: this type's `m`.
+                if let Some(self_key) = self_key {
+                    let implements = self
+                        .traits_of_type
+                        .get(self_key)
+                        .is_some_and(|traits| traits.contains(&owner_key));
+                    if implements {
+                        if let Some(callee) = self.method_of(self_key, last) {
+                            return Some(Edge::Helper(callee));
+                        }
+                    }
+                }
                 return Some(Edge::TraitMethod {
                     trait_key: owner_key,
                     method: last.clone(),
@@ -726,17 +748,13 @@ impl Graph {
                 let base = self.self_type(self_key, self_trait);
                 self.field_type(&base, field)
             }
-            Receiver::Var(name) => match fn_item.binding_type(name, at) {
-                Some(ty) => self.resolve_type(&fn_item.module, ty, self_key),
-                None => ReceiverType::Unknown,
-            },
+            Receiver::Var(name) => self.var_type(fn_item, name, at, self_key, self_trait, 0),
             Receiver::Chain(chain) => {
                 let mut current = match &chain.base {
                     ChainBase::SelfValue => self.self_type(self_key, self_trait),
-                    ChainBase::Var(name) => match fn_item.binding_type(name, at) {
-                        Some(ty) => self.resolve_type(&fn_item.module, ty, self_key),
-                        None => ReceiverType::Unknown,
-                    },
+                    ChainBase::Var(name) => {
+                        self.var_type(fn_item, name, at, self_key, self_trait, 0)
+                    }
                     ChainBase::Call(path) => self.call_type(&fn_item.module, path, self_key),
                 };
                 for step in &chain.steps {
@@ -751,6 +769,45 @@ impl Graph {
                 current
             }
             Receiver::Unknown => ReceiverType::Unknown,
+        }
+    }
+
+    /// The type of the binding `name` at `at`: a `let`, a parameter, or a
+    /// `static` of the module.
+    fn var_type(
+        &self,
+        fn_item: &FnItem,
+        name: &str,
+        at: Position,
+        self_key: Option<&str>,
+        self_trait: Option<&str>,
+        depth: u8,
+    ) -> ReceiverType {
+        match fn_item.binding_type(name, at) {
+            Some((TypeRef::Expr(chain), bound_at)) if depth < 8 => {
+                // `let s = self.clone();`: the chain, as of its binding.
+                let receiver = Receiver::Chain(chain.clone());
+                match &receiver {
+                    Receiver::Chain(chain) => match (&chain.base, chain.steps.as_slice()) {
+                        (ChainBase::Var(base), []) => {
+                            self.var_type(fn_item, base, bound_at, self_key, self_trait, depth + 1)
+                        }
+                        _ => self.receiver_type(fn_item, &receiver, bound_at, self_key, self_trait),
+                    },
+                    _ => ReceiverType::Unknown,
+                }
+            }
+            Some((ty, _)) => self.resolve_type(&fn_item.module, ty, self_key),
+            None => {
+                let static_key = self
+                    .resolver
+                    .resolve(&fn_item.module, &[name.to_string()])
+                    .join("::");
+                match self.statics.get(&static_key) {
+                    Some((module, ty)) => self.resolve_type(module, ty, None),
+                    None => ReceiverType::Unknown,
+                }
+            }
         }
     }
 
@@ -811,7 +868,10 @@ impl Graph {
                 match self.method_of(type_key, method) {
                     Some(fn_id) => self.returned(fn_id, type_key),
                     None if SAME_VALUE.contains(&method) => receiver.clone(),
-                    None => ReceiverType::Unknown,
+                    None => match self.deref_target(type_key) {
+                        Some(target) => self.method_return(&target, method),
+                        None => ReceiverType::Unknown,
+                    },
                 }
             }
             // Another crate's type: builder chains keep it (`Command::new(..).args(..)`).
@@ -834,6 +894,37 @@ impl Graph {
                 .or_else(|| SAME_VALUE.contains(&method).then(|| receiver.clone()))
                 .unwrap_or(ReceiverType::Unknown),
             ReceiverType::Unknown => ReceiverType::Unknown,
+        }
+    }
+
+    /// The trait among `trait_key` and its supertraits that declares `name`.
+    fn declaring_trait(&self, trait_key: &str, name: &str, depth: u8) -> Option<String> {
+        if self
+            .trait_methods
+            .contains_key(&(trait_key.to_string(), name.to_string()))
+        {
+            return Some(trait_key.to_string());
+        }
+        if depth > 8 {
+            return None;
+        }
+        let &(file, local) = self.traits.get(trait_key)?;
+        let trait_item = &self.files[file].index.traits[local];
+        trait_item.supertraits.iter().find_map(|supertrait| {
+            let key = self
+                .resolver
+                .resolve(&trait_item.module, supertrait)
+                .join("::");
+            self.declaring_trait(&key, name, depth + 1)
+        })
+    }
+
+    /// What a first-party type derefs to.
+    fn deref_target(&self, type_key: &str) -> Option<ReceiverType> {
+        let (module, target) = self.deref_targets.get(type_key)?;
+        match self.resolve_type(module, target, Some(type_key)) {
+            ReceiverType::Unknown => None,
+            target => Some(target),
         }
     }
 
@@ -884,6 +975,7 @@ impl Graph {
                     .map(|bound| self.resolver.resolve(module, bound).join("::"))
                     .collect(),
             ),
+            TypeRef::Expr(_) => ReceiverType::Unknown,
             TypeRef::ReturnOf(path) => {
                 let resolved = self.resolver.resolve(module, path).join("::");
                 match self
@@ -910,12 +1002,24 @@ impl Graph {
         match receiver {
             ReceiverType::Type(type_key) => {
                 if self.types.contains_key(&type_key) {
-                    let callee = self.method_of(&type_key, name)?;
+                    let callee = match self.method_of(&type_key, name) {
+                        Some(callee) => callee,
+                        // `impl Deref for Pooled { type Target = Conn; }`
+                        None => {
+                            let target = self.deref_target(&type_key)?;
+                            return self.method_edge(target, name, self_key);
+                        }
+                    };
                     Some(if Some(type_key.as_str()) == self_key {
                         Edge::Helper(callee)
                     } else {
                         Edge::Method(callee)
                     })
+                } else if let Some(extension) = self.method_of(&type_key, name) {
+                    // A first-party extension trait over another crate's
+                    // handle (`impl ConnExt for sqlite::Connection`): its
+                    // code is part of the caller's unit, its I/O the caller's.
+                    Some(Edge::Helper(extension))
                 } else {
                     let mut path: PathSegments = type_key.split("::").map(String::from).collect();
                     if self.resolver.is_first_party(&path) {
@@ -933,9 +1037,21 @@ impl Graph {
                 }
             }
             ReceiverType::Traits(trait_keys) => trait_keys.into_iter().find_map(|trait_key| {
-                if self
-                    .trait_methods
-                    .contains_key(&(trait_key.clone(), name.to_string()))
+                // The trait itself or a supertrait declares it.
+                let declaring = self.declaring_trait(&trait_key, name, 0);
+                if let Some(declaring) = declaring {
+                    return Some(Edge::TraitMethod {
+                        trait_key: declaring,
+                        method: name.to_string(),
+                    });
+                }
+                // Another crate's trait the workspace implements
+                // (`S: tower::Service<Req>`): a seam through its impls.
+                if !self
+                    .resolver
+                    .is_first_party(&trait_key.split("::").map(String::from).collect::<Vec<_>>())
+                    && self.trait_impls.contains_key(&trait_key)
+                    && !PLUMBING_TRAITS.contains(&trait_key.rsplit("::").next().unwrap_or(""))
                 {
                     return Some(Edge::TraitMethod {
                         trait_key,

@@ -42,6 +42,9 @@ pub enum TypeRef {
     /// What the fn at this path returns (`let repo = open(dir);`), looked
     /// up when the graph resolves it.
     ReturnOf(PathSegments),
+    /// The type of an expression chain (`let s = self.clone();`), worked
+    /// out where the binding is used.
+    Expr(Box<Chain>),
     /// Anything else: tuples, arrays, fn pointers, `_`.
     Unknown,
 }
@@ -200,6 +203,8 @@ pub struct TraitItem {
     pub automock: bool,
     /// Marked `#[stubaudit::boundary]`.
     pub boundary: bool,
+    /// Its supertraits, as written.
+    pub supertraits: Vec<PathSegments>,
     /// Its methods, as indexes into [`FileIndex::fns`].
     pub methods: Vec<usize>,
 }
@@ -224,6 +229,8 @@ pub struct ImplItem {
     /// A blanket impl (`impl<T: Trait> Trait for &T`): forwarding, no
     /// implementation of its own.
     pub blanket: bool,
+    /// `type Target = …;` of an `impl Deref`.
+    pub deref_target: Option<TypeRef>,
     /// Its methods, as indexes into [`FileIndex::fns`].
     pub methods: Vec<usize>,
 }
@@ -331,6 +338,8 @@ pub struct FileIndex {
     pub mocks: Vec<MockMacro>,
     /// Modules carrying `#[automock]`, as module paths.
     pub automock_mods: Vec<PathSegments>,
+    /// `static` and `const` items with their types: (module, name, type).
+    pub statics: Vec<(PathSegments, String, TypeRef)>,
     /// `type Name = Target;` aliases: (module, name, target).
     pub aliases: Vec<(PathSegments, String, TypeRef)>,
     /// `use` bindings.
@@ -347,20 +356,20 @@ pub struct FileIndex {
 }
 
 impl FnItem {
-    /// The type of `name` as seen at `at`: the last binding before it, else
-    /// a parameter.
-    pub fn binding_type(&self, name: &str, at: Position) -> Option<&TypeRef> {
+    /// The type of `name` as seen at `at`, and where it was bound: the last
+    /// binding before `at`, else a parameter.
+    pub fn binding_type(&self, name: &str, at: Position) -> Option<(&TypeRef, Position)> {
         self.lets
             .iter()
             .rev()
-            .find(|binding| binding.name == name && binding.at <= at)
-            .map(|binding| &binding.ty)
+            .find(|binding| binding.name == name && binding.at < at)
+            .map(|binding| (&binding.ty, binding.at))
             .or_else(|| {
                 self.params
                     .iter()
                     .rev()
                     .find(|(param, _)| param == name)
-                    .map(|(_, ty)| ty)
+                    .map(|(_, ty)| (ty, Position { line: 0, column: 0 }))
             })
     }
 }

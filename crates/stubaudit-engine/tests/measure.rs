@@ -258,3 +258,74 @@ mod tests {
         &["pure-stub h- Query.value: query_value, Builder::value"],
     );
 }
+
+#[test]
+fn extension_traits_deref_supertraits_and_clones_resolve() {
+    check(
+        r#"
+pub trait ConnExt { fn count(&self) -> usize; }
+impl ConnExt for std::fs::File {
+    fn count(&self) -> usize { self.metadata().map(|m| m.len() as usize).unwrap_or(0) }
+}
+pub struct Pooled { file: std::fs::File }
+impl std::ops::Deref for Pooled {
+    type Target = std::fs::File;
+    fn deref(&self) -> &std::fs::File { &self.file }
+}
+pub trait Named { fn name(&self) -> String; }
+pub trait Runtime: Named { fn run(&self); }
+pub struct Docker;
+impl Named for Docker { fn name(&self) -> String { std::fs::read_to_string("name").unwrap_or_default() } }
+impl Runtime for Docker { fn run(&self) {} }
+#[cfg_attr(test, mockall::automock)]
+pub trait Repo { fn size(&self) -> usize; fn label(&self) -> String; }
+#[derive(Clone)]
+pub struct Sql { pool: std::sync::Arc<Pooled>, runtime: Box<dyn Runtime> }
+impl Repo for Sql {
+    fn size(&self) -> usize { let this = self.clone(); this.pool.count() }
+    fn label(&self) -> String { self.runtime.name() }
+}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn t() {
+        let mut repo = MockRepo::new();
+        repo.expect_size().return_const(1usize);
+        repo.expect_label().returning(String::new);
+    }
+}
+"#,
+        &[
+            "boundary-stub h0 Repo.size: File::count, Sql::size",
+            "high-stub h1 Repo.label: Docker::name, Sql::label",
+        ],
+    );
+}
+
+#[test]
+fn the_clock_alone_is_an_adapter_but_does_not_shorten_a_layer() {
+    check(
+        r#"
+pub trait Store { fn save(&self, at: u64); }
+pub struct FileStore;
+impl Store for FileStore { fn save(&self, at: u64) { let _ = std::fs::write("t", at.to_string()); } }
+#[cfg_attr(test, mockall::automock)]
+pub trait Certifier { fn certify(&self); }
+pub struct Service<S: Store> { store: S }
+impl<S: Store> Certifier for Service<S> {
+    fn certify(&self) {
+        let now = std::time::SystemTime::now();
+        self.store.save(now.elapsed().map(|d| d.as_secs()).unwrap_or(0));
+    }
+}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn t() { let mut c = MockCertifier::new(); c.expect_certify().return_const(()); }
+}
+"#,
+        &["high-stub h1 Certifier.certify: FileStore::save, Service::certify"],
+    );
+}

@@ -260,7 +260,11 @@ impl<'ast> Visit<'ast> for BodyVisitor<'_> {
                 None => local
                     .init
                     .as_ref()
-                    .and_then(|init| constructed_type(&init.expr))
+                    .and_then(|init| {
+                        constructed_type(&init.expr).or_else(|| {
+                            chain(&init.expr).map(|chain| TypeRef::Expr(Box::new(chain)))
+                        })
+                    })
                     .unwrap_or(TypeRef::Unknown),
             };
             // A binding counts from the end of its statement.

@@ -174,8 +174,20 @@ impl Extractor {
                     .aliases
                     .push((module.clone(), item_type.ident.to_string(), target));
             }
-            syn::Item::Const(item_const) => self.define(module, item_const.ident.to_string()),
-            syn::Item::Static(item_static) => self.define(module, item_static.ident.to_string()),
+            syn::Item::Const(item_const) => {
+                self.define(module, item_const.ident.to_string());
+                let ty = type_ref(&item_const.ty, scope);
+                self.index
+                    .statics
+                    .push((module.clone(), item_const.ident.to_string(), ty));
+            }
+            syn::Item::Static(item_static) => {
+                self.define(module, item_static.ident.to_string());
+                let ty = type_ref(&item_static.ty, scope);
+                self.index
+                    .statics
+                    .push((module.clone(), item_static.ident.to_string(), ty));
+            }
             syn::Item::Use(item_use) => {
                 let flags = UseFlags {
                     double: has_attr(&item_use.attrs, "double"),
@@ -262,6 +274,7 @@ impl Extractor {
             in_test,
             automock: automock_trait,
             boundary: has_attr(&item_trait.attrs, "boundary"),
+            supertraits: super::types::trait_bounds(item_trait.supertraits.iter()),
             methods,
         });
         if automock_trait {
@@ -322,6 +335,22 @@ impl Extractor {
                 .attrs
                 .iter()
                 .any(|attr| is_crate_attr(attr, "mry")),
+            deref_target: item_impl
+                .trait_
+                .as_ref()
+                .filter(|(_, path, _)| {
+                    path.segments
+                        .last()
+                        .is_some_and(|segment| segment.ident == "Deref")
+                })
+                .and_then(|_| {
+                    item_impl.items.iter().find_map(|item| match item {
+                        syn::ImplItem::Type(ty) if ty.ident == "Target" => {
+                            Some(type_ref(&ty.ty, &GenericScope::default()))
+                        }
+                        _ => None,
+                    })
+                }),
             blanket: matches!(
                 type_ref(&item_impl.self_ty, &GenericScope::default()),
                 TypeRef::Path(path) if path.len() == 1

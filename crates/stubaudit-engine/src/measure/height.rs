@@ -7,6 +7,7 @@ use super::{is_production, LowerPoint};
 use crate::graph::{Edge, FnId, Graph};
 use crate::index::Body;
 use crate::report::LowerStubPoint;
+use crate::sinks::SinkKind;
 use std::collections::{BTreeSet, HashSet};
 
 #[derive(Clone, Copy)]
@@ -71,7 +72,16 @@ impl<'g> Heights<'g> {
                     .map(|edge| edge.edge.clone())
             })
             .collect();
-        let height = if edges.iter().any(|edge| matches!(edge, Edge::Sink(_))) {
+        // The clock is the weakest I/O: a fn that reads it and calls an
+        // I/O-reaching layer is measured by that layer; one that only
+        // reads the clock is an adapter over it (`SystemClock::now`).
+        let io = edges
+            .iter()
+            .any(|edge| matches!(edge, Edge::Sink(kind) if *kind != SinkKind::Clock));
+        let clock = edges
+            .iter()
+            .any(|edge| matches!(edge, Edge::Sink(SinkKind::Clock)));
+        let height = if io {
             Some(0)
         } else {
             edges
@@ -79,6 +89,7 @@ impl<'g> Heights<'g> {
                 .filter_map(|edge| self.layer_height(edge))
                 .min()
                 .map(|lowest| lowest + 1)
+                .or(clock.then_some(0))
         };
         self.memo[fn_id] = State::Done(height);
         height
