@@ -864,7 +864,7 @@ fn is_constructor(name: &str, kind: DoubleKind) -> bool {
     match kind {
         DoubleKind::Faux => name == "faux",
         _ => {
-            matches!(name, "new" | "default")
+            matches!(name, "new" | "default" | "builder")
                 || name.starts_with("new_")
                 || name.starts_with("with_")
         }

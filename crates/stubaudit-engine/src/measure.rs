@@ -179,6 +179,11 @@ fn measure_site(
         // Another crate's trait: measured through the workspace's own impls
         // of it (`impl tower::Service<Req> for SubgraphService`), if any.
         StandsFor::External(_) if real.is_empty() => (Status::External, None),
+        // Many workspace types implement it (`tower::Service`): which one the
+        // double replaces cannot be told.
+        StandsFor::External(_) if distinct_types(&implementations) > MAX_EXTERNAL_IMPLS => {
+            (Status::External, None)
+        }
         StandsFor::Boundary(_) => (Status::Io, Some(0)),
         // An item macro the audit cannot read may implement it.
         _ if macro_made => (Status::External, None),
@@ -427,7 +432,9 @@ fn target_methods(graph: &Graph, site: &StubSite, double: &Double) -> (String, V
     };
     let methods = match (&site.method, &site.target) {
         (Some(method), _) => vec![method.clone()],
-        (None, StandsFor::Trait(_) | StandsFor::Boundary(_)) if !double.methods.is_empty() => {
+        (None, StandsFor::Trait(_) | StandsFor::Boundary(_) | StandsFor::External(_))
+            if !double.methods.is_empty() =>
+        {
             let mut methods = double.methods.clone();
             methods.sort();
             methods.dedup();
@@ -539,6 +546,20 @@ fn is_library_double(graph: &Graph, fn_id: FnId) -> bool {
                 "HttpStub" | "DbStub" | "MockHttpClient" | "MockAsyncHttpClient" | "MockDatabase"
             )
     })
+}
+
+/// More workspace impls of another crate's trait than this, and a double of
+/// it is not measured against them.
+const MAX_EXTERNAL_IMPLS: usize = 3;
+
+fn distinct_types(implementations: &[Measured]) -> usize {
+    let mut types: Vec<&str> = implementations
+        .iter()
+        .map(|m| m.type_name.as_str())
+        .collect();
+    types.sort_unstable();
+    types.dedup();
+    types.len()
 }
 
 /// The last segment of a path.
