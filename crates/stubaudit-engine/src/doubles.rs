@@ -908,9 +908,7 @@ fn target_for(double: &Double, method: &str, graph: &Graph) -> Option<StandsFor>
         .stands_for
         .iter()
         .find(|stands| match stands {
-            StandsFor::Trait(trait_key) => graph
-                .trait_methods
-                .contains_key(&(trait_key.clone(), method.to_string())),
+            StandsFor::Trait(trait_key) => graph.trait_method(trait_key, method).is_some(),
             StandsFor::Type(type_key) => graph.method_of(type_key, method).is_some(),
             StandsFor::Module(module) => {
                 graph.free_fns.contains_key(&format!("{module}::{method}"))

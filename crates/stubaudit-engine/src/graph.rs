@@ -97,9 +97,9 @@ pub struct Graph {
     /// Free fn key → fn.
     pub free_fns: HashMap<String, FnId>,
     /// (type key, method) → methods of impls on that type.
-    methods: HashMap<(String, String), Vec<FnId>>,
-    /// (trait key, method) → the trait's own declaration.
-    pub trait_methods: HashMap<(String, String), FnId>,
+    methods: HashMap<String, HashMap<String, Vec<FnId>>>,
+    /// Trait key → method → the trait's own declaration.
+    trait_methods: HashMap<String, HashMap<String, FnId>>,
     /// Trait key → impls of it: (file, impl index, self type key).
     pub trait_impls: HashMap<String, Vec<(usize, usize, String)>>,
     /// (file, impl index) → resolved self type key and trait key.
@@ -424,7 +424,9 @@ impl Graph {
                             }
                             let entry = self
                                 .methods
-                                .entry((self_key.clone(), fn_item.name.clone()))
+                                .entry(self_key.clone())
+                                .or_default()
+                                .entry(fn_item.name.clone())
                                 .or_default();
                             // Inherent methods first: they win over trait methods of the same name.
                             if trait_key.is_none() {
@@ -444,11 +446,18 @@ impl Graph {
                             },
                         );
                         self.trait_methods
-                            .insert((trait_key, fn_item.name.clone()), fn_id);
+                            .entry(trait_key)
+                            .or_default()
+                            .insert(fn_item.name.clone(), fn_id);
                     }
                 }
             }
         }
+    }
+
+    /// The declaration of `method` in trait `trait_key`.
+    pub fn trait_method(&self, trait_key: &str, method: &str) -> Option<FnId> {
+        self.trait_methods.get(trait_key)?.get(method).copied()
     }
 
     /// The indexed fn behind `fn_id`.
@@ -529,11 +538,8 @@ impl Graph {
                 .find(|(_, fn_item)| fn_item.name == method);
             let fn_id = match own {
                 Some((local, _)) => self.fn_id(*file_index, local),
-                None => match self
-                    .trait_methods
-                    .get(&(trait_key.to_string(), method.to_string()))
-                {
-                    Some(&default) if self.fn_item(default).body != Body::Absent => Some(default),
+                None => match self.trait_method(trait_key, method) {
+                    Some(default) if self.fn_item(default).body != Body::Absent => Some(default),
                     _ => None,
                 },
             };
@@ -557,16 +563,18 @@ impl Graph {
     /// The method `name` on first-party type `type_key`: inherent, from a
     /// trait impl, or a trait default.
     pub fn method_of(&self, type_key: &str, name: &str) -> Option<FnId> {
-        if let Some(fn_ids) = self.methods.get(&(type_key.to_string(), name.to_string())) {
+        if let Some(fn_ids) = self
+            .methods
+            .get(type_key)
+            .and_then(|methods| methods.get(name))
+        {
             return fn_ids.first().copied();
         }
         self.traits_of_type
             .get(type_key)?
             .iter()
             .find_map(|trait_key| {
-                let fn_id = *self
-                    .trait_methods
-                    .get(&(trait_key.clone(), name.to_string()))?;
+                let fn_id = self.trait_method(trait_key, name)?;
                 (self.fn_item(fn_id).body != Body::Absent).then_some(fn_id)
             })
     }
@@ -655,9 +663,9 @@ impl Graph {
         self_trait: Option<&str>,
     ) -> Option<Edge> {
         let last = path.last()?;
+        let resolved = self.resolver.resolve(&fn_item.module, path);
         if !self.resolver.is_first_party(path) && path.first().is_some_and(|first| first != "Self")
         {
-            let resolved = self.resolver.resolve(&fn_item.module, path);
             if !self.resolver.is_first_party(&resolved) && !is_data_constructor(&resolved) {
                 if let Some(kind) = self.catalog.sink(&resolved) {
                     return Some(Edge::Sink(kind));
@@ -679,7 +687,7 @@ impl Graph {
             }
             return None;
         }
-        let resolved = self.resolver.resolve(&fn_item.module, path);
+        // `resolved` from above.
         let resolved_key = resolved.join("::");
         if let Some(&callee) = self.free_fns.get(&resolved_key) {
             let module_key = resolved[..resolved.len() - 1].join("::");
@@ -878,11 +886,8 @@ impl Graph {
             ReceiverType::Type(_) => receiver.clone(),
             ReceiverType::Traits(trait_keys) => trait_keys
                 .iter()
-                .find_map(|trait_key| {
-                    self.trait_methods
-                        .get(&(trait_key.clone(), method.to_string()))
-                })
-                .map(|&fn_id| {
+                .find_map(|trait_key| self.trait_method(trait_key, method))
+                .map(|fn_id| {
                     let callee = self.fn_item(fn_id);
                     match &callee.ret {
                         TypeRef::Path(path) if path.len() == 1 && path[0] == "Self" => {
@@ -899,10 +904,7 @@ impl Graph {
 
     /// The trait among `trait_key` and its supertraits that declares `name`.
     fn declaring_trait(&self, trait_key: &str, name: &str, depth: u8) -> Option<String> {
-        if self
-            .trait_methods
-            .contains_key(&(trait_key.to_string(), name.to_string()))
-        {
+        if self.trait_method(trait_key, name).is_some() {
             return Some(trait_key.to_string());
         }
         if depth > 8 {

@@ -503,7 +503,7 @@ fn target_location(graph: &Graph, site: &StubSite) -> (Option<usize>, Option<u32
     if let (StandsFor::Trait(key) | StandsFor::Boundary(key), Some(method)) =
         (&site.target, &site.method)
     {
-        if let Some(&fn_id) = graph.trait_methods.get(&(key.clone(), method.clone())) {
+        if let Some(fn_id) = graph.trait_method(key, method) {
             return (
                 Some(graph.fns[fn_id].file),
                 Some(graph.fn_item(fn_id).name_at.line),

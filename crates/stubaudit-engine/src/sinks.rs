@@ -143,6 +143,17 @@ impl Catalog {
 
     /// The sink `path` belongs to, if any.
     pub fn sink(&self, path: &[String]) -> Option<SinkKind> {
+        // Most calls are into crates no entry names: answer those without
+        // joining the path.
+        let first = path.first()?;
+        if !self.extra.is_empty() || may_match(first) {
+            self.sink_slow(path)
+        } else {
+            None
+        }
+    }
+
+    fn sink_slow(&self, path: &[String]) -> Option<SinkKind> {
         let key = path.join("::");
         CATALOG
             .iter()
@@ -162,6 +173,17 @@ impl Catalog {
         BOUNDARIES.iter().any(|(boundary, _)| *boundary == key)
             || self.extra_boundaries.contains(&key)
     }
+}
+
+/// Whether some catalog entry could match a path starting with `first`.
+fn may_match(first: &str) -> bool {
+    CATALOG.iter().any(|(prefix, _)| {
+        let head = prefix.split("::").next().unwrap_or(prefix);
+        match head.strip_suffix('*') {
+            Some(stem) => first.starts_with(stem),
+            None => head == first,
+        }
+    })
 }
 
 /// `key` is `prefix` or continues it at a segment boundary; a prefix

@@ -19,6 +19,8 @@ pub struct Resolver {
     /// Memo of glob lookups, `(module, name) → found`: without it every
     /// unknown name (`Ok`, `String`) walks every glob chain again.
     glob_memo: RwLock<HashMap<PathSegments, HashMap<String, Option<PathSegments>>>>,
+    /// Memo of whole resolutions, `(module, path) → absolute path`.
+    resolve_memo: RwLock<HashMap<PathSegments, HashMap<PathSegments, PathSegments>>>,
 }
 
 /// One `use` binding.
@@ -90,7 +92,20 @@ impl Resolver {
 
     /// The absolute path `path`, written in `module`, names.
     pub fn resolve(&self, module: &[String], path: &[String]) -> PathSegments {
-        self.resolve_depth(module, path, 0)
+        // The same paths (`Ok`, `String::from`, a type) recur in every fn
+        // of a module: answer them once.
+        if let Ok(memo) = self.resolve_memo.read() {
+            if let Some(found) = memo.get(module).and_then(|paths| paths.get(path)) {
+                return found.clone();
+            }
+        }
+        let found = self.resolve_depth(module, path, 0);
+        if let Ok(mut memo) = self.resolve_memo.write() {
+            memo.entry(module.to_vec())
+                .or_default()
+                .insert(path.to_vec(), found.clone());
+        }
+        found
     }
 
     fn resolve_depth(&self, module: &[String], path: &[String], depth: u8) -> PathSegments {

@@ -222,9 +222,8 @@ impl<'g> Heights<'g> {
             }
             Edge::TraitMethod { trait_key, method } | Edge::Boundary { trait_key, method } => {
                 let location = graph
-                    .trait_methods
-                    .get(&(trait_key.clone(), method.clone()))
-                    .map(|&fn_id| (graph.fns[fn_id].file, graph.fn_item(fn_id).name_at.line));
+                    .trait_method(trait_key, method)
+                    .map(|fn_id| (graph.fns[fn_id].file, graph.fn_item(fn_id).name_at.line));
                 (trait_key.clone(), method.clone(), location)
             }
             Edge::Helper(_) | Edge::Sink(_) => (String::new(), String::new(), None),
