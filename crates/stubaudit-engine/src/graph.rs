@@ -664,12 +664,12 @@ impl Graph {
     ) -> Option<Edge> {
         let last = path.last()?;
         let resolved = self.resolver.resolve(&fn_item.module, path);
-        if !self.resolver.is_first_party(path) && path.first().is_some_and(|first| first != "Self")
-        {
-            if !self.resolver.is_first_party(&resolved) && !is_data_constructor(&resolved) {
-                if let Some(kind) = self.catalog.sink(&resolved) {
-                    return Some(Edge::Sink(kind));
-                }
+        let external = !self.resolver.is_first_party(path)
+            && path.first().is_some_and(|first| first != "Self")
+            && !self.resolver.is_first_party(&resolved);
+        if external && !is_data_constructor(&resolved) {
+            if let Some(kind) = self.catalog.sink(&resolved) {
+                return Some(Edge::Sink(kind));
             }
         }
         if NOT_FOLLOWED.contains(&last.as_str()) {
