@@ -1,7 +1,9 @@
 //! Project automation, `cargo xtask <task>`: plain Rust instead of shell
 //! scripts, so it runs wherever cargo does (the rust-analyzer convention).
 //!
-//! * `ci`: what `.ci/run` runs: the test suite, rustfmt, clippy.
+//! * `ci`: the checks of `.ci/run` that need nothing installed: the test
+//!   suite, rustfmt, clippy (`.ci/run` also installs llvm-22 and runs
+//!   `coverage`).
 //! * `demo`: the audit on the bundled jira-link example.
 //! * `bench`: speed and memory against syn's own parse (see `bench.rs`).
 //! * `coverage`: real coverage of the tests, then the audit with it

@@ -7,11 +7,13 @@ use std::process::Termination;
 pub enum ExitCode {
     /// 0: the policy holds (findings may still be reported as warnings).
     Clean = 0,
-    /// 1: findings fail the policy (a `deny` level, `--max-height`, a
-    /// baseline regression).
+    /// 1: findings fail the policy: one at level `deny` (by default
+    /// `phantom-stub`; `--deny`, `--max-height`, `--max-uncovered-hidden`,
+    /// configuration); with `--baseline`, only new or worse ones.
     Findings = 1,
-    /// 2: the audit could not run: bad arguments, no workspace, unreadable
-    /// coverage or configuration.
+    /// 2: the audit could not run: bad arguments, no manifest, `cargo
+    /// metadata` failed, invalid configuration, an unreadable or malformed
+    /// coverage or baseline file, a report that could not be written.
     Failed = 2,
 }
 

@@ -187,9 +187,12 @@ pub fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
         name.to_string_lossy(),
         std::process::id()
     ));
-    std::fs::write(&temporary, bytes)
-        .with_context(|| format!("could not write `{}`", temporary.display()))?;
-    std::fs::rename(&temporary, path)
-        .with_context(|| format!("could not write `{}`", path.display()))?;
+    let written =
+        std::fs::write(&temporary, bytes).and_then(|()| std::fs::rename(&temporary, path));
+    if let Err(error) = written {
+        // Leave nothing behind; name the file the user asked for.
+        let _ = std::fs::remove_file(&temporary);
+        return Err(error).with_context(|| format!("could not write `{}`", path.display()));
+    }
     Ok(())
 }

@@ -212,7 +212,7 @@ pub fn module_file(
                 .iter()
                 .fold(dir, |dir, name| dir.join(name))
         };
-        let path = base.join(path_attr);
+        let path = lexically_normal(&base.join(path_attr));
         return if path.is_file() {
             Ok((path, true))
         } else {
@@ -233,6 +233,25 @@ pub fn module_file(
     Err(format!("`{}` or `{}`", flat.display(), nested.display()))
 }
 
+/// `path` with `.` and `..` segments folded away, without touching the file
+/// system (`#[path = "sub/../other.rs"]` names the same file as
+/// `other.rs`, and must be read once).
+fn lexically_normal(path: &Path) -> PathBuf {
+    let mut normal = PathBuf::new();
+    for component in path.components() {
+        match component {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                if !normal.pop() {
+                    normal.push("..");
+                }
+            }
+            other => normal.push(other),
+        }
+    }
+    normal
+}
+
 /// `.rs` files under each package's `src/` that no module tree reached.
 fn unreached_files(workspace: &Workspace, seen: &HashSet<PathBuf>) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
@@ -244,7 +263,8 @@ fn unreached_files(workspace: &Workspace, seen: &HashSet<PathBuf>) -> Vec<Diagno
             };
             for entry in entries.flatten() {
                 let path = entry.path();
-                if path.is_dir() {
+                // Not `path.is_dir()`: a symlink to `..` would loop.
+                if entry.file_type().is_ok_and(|file_type| file_type.is_dir()) {
                     stack.push(path);
                 } else if path.extension().is_some_and(|ext| ext == "rs") && !seen.contains(&path) {
                     diagnostics.push(Diagnostic::note(
@@ -257,4 +277,40 @@ fn unreached_files(workspace: &Workspace, seen: &HashSet<PathBuf>) -> Vec<Diagno
         }
     }
     diagnostics
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dot_segments_fold_away() {
+        assert_eq!(
+            lexically_normal(Path::new("/w/src/sub/../other.rs")),
+            PathBuf::from("/w/src/other.rs")
+        );
+        assert_eq!(
+            lexically_normal(Path::new("/w/src/./a.rs")),
+            PathBuf::from("/w/src/a.rs")
+        );
+    }
+
+    #[test]
+    fn a_path_attribute_through_a_parent_dir_names_one_file() {
+        let decl = ModDecl {
+            name: "other".to_string(),
+            module: vec!["demo".to_string(), "other".to_string()],
+            path_attr: Some("sub/../files.rs".to_string()),
+            inline_parents: Vec::new(),
+            in_test: false,
+            line: 1,
+            include: false,
+        };
+        let here = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/lib.rs");
+        let found = module_file(&here, true, &decl).map(|(path, _)| path);
+        assert_eq!(
+            found,
+            Ok(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/files.rs"))
+        );
+    }
 }

@@ -84,6 +84,9 @@ pub struct Selection {
 pub fn load(manifest_path: Option<&Path>, selection: &Selection) -> Result<Workspace, AuditError> {
     let mut command = MetadataCommand::new();
     command.no_deps();
+    // Never reach the network for the audited workspace: `--no-deps` needs
+    // only its manifests.
+    command.other_options(vec!["--offline".to_string()]);
     if let Some(manifest_path) = manifest_path {
         if !manifest_path.is_file() {
             return Err(AuditError::NoManifest(manifest_path.to_path_buf()));

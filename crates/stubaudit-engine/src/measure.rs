@@ -587,12 +587,7 @@ fn stable_id(site: &Site, target: &TargetInfo) -> String {
         target.path,
         target.method.as_deref().unwrap_or("")
     );
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in text.bytes() {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("{hash:016x}")
+    crate::report::stable_hash(&text)
 }
 
 /// A lower stub point found by descending the cheapest path to I/O.

@@ -350,6 +350,18 @@ pub struct ReportDiagnostic {
     pub message: String,
 }
 
+/// FNV-1a of `text` as 16 hex digits: ids and fingerprints that stay the
+/// same across Rust versions and machines (std's hasher does not promise
+/// that), which baselines and SARIF need.
+pub fn stable_hash(text: &str) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in text.bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{hash:016x}")
+}
+
 /// `path` relative to `root`, with `/` separators.
 pub fn relative(root: &Path, path: &Path) -> String {
     let relative = path.strip_prefix(root).unwrap_or(path);

@@ -348,12 +348,7 @@ fn result(stub: &Stub, key: String) -> SarifResult {
 
 /// FNV-1a of the baseline key, hex: stable across line shifts, like the key.
 fn fingerprint(key: &str) -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in key.bytes() {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("{hash:016x}")
+    stubaudit_engine::report::stable_hash(key)
 }
 
 /// The report as a SARIF 2.1.0 log, ending in a newline.

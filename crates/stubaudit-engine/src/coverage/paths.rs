@@ -64,10 +64,17 @@ impl<'a> PathMatcher<'a> {
         for (prefix, _) in suffix_matches.iter().flatten() {
             *votes.entry(prefix.as_str()).or_default() += 1;
         }
+        // When paths name workspace files as they stand, the coverage comes
+        // from this checkout: a suffix match is then a dependency's file
+        // (`…/registry/…/dep-1.0/src/lib.rs`), never one of ours.
+        let any_direct = resolved
+            .iter()
+            .any(|direct| matches!(direct, Some(Resolved::Workspace(_))));
         let prefix = votes
             .into_iter()
             .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.len().cmp(&a.0.len())))
-            .map(|(prefix, _)| prefix.to_string());
+            .map(|(prefix, _)| prefix.to_string())
+            .filter(|_| !any_direct);
         normalized
             .iter()
             .zip(resolved)
@@ -216,6 +223,25 @@ mod tests {
             [
                 workspace("app/src/lib.rs"),
                 workspace("app/src/jira.rs"),
+                Resolved::Outside
+            ]
+        );
+    }
+
+    /// Regression (code review): raw `llvm-cov export` of a one-crate
+    /// workspace names its own files as they stand and its dependencies'
+    /// `src/lib.rs` under the registry; the latter must not be merged in.
+    #[test]
+    fn with_direct_paths_a_dependency_suffix_match_is_outside() {
+        assert_eq!(
+            resolve(&[
+                "/nonexistent/ws/src/lib.rs",
+                "/home/me/.cargo/registry/src/index/dep-1.0.0/src/lib.rs",
+                "/home/me/.cargo/registry/src/index/dep-1.0.0/src/de.rs",
+            ]),
+            [
+                workspace("src/lib.rs"),
+                Resolved::Outside,
                 Resolved::Outside
             ]
         );
