@@ -1,0 +1,398 @@
+//! Call edges of one fn: what each call site reaches (an own helper, a
+//! layer, a seam, a boundary, an I/O sink), through path resolution and
+//! receiver types (`receivers`). Constructors and conversions are not
+//! followed; a call whose receiver stays unknown may be matched by its
+//! method name within its crate, and is then marked approximate.
+
+use super::{Edge, EdgeAt, FnId, Graph, ReceiverType};
+use crate::index::{CallKind, FnItem, PathSegments};
+
+/// Calls that are not followed: constructors and conversions.
+const NOT_FOLLOWED: &[&str] = &[
+    "new",
+    "default",
+    "from",
+    "into",
+    "try_from",
+    "try_into",
+    "fmt",
+    "clone",
+    "to_string",
+    "eq",
+    "ne",
+    "cmp",
+    "partial_cmp",
+    "hash",
+    "drop",
+    "as_ref",
+    "as_mut",
+    "deref",
+    "deref_mut",
+    "borrow",
+];
+
+/// Method names std and common crates use everywhere: a name-only match on
+/// these would be a guess, so the fallback never makes one.
+const COMMON_METHODS: &[&str] = &[
+    "get",
+    "get_mut",
+    "set",
+    "insert",
+    "remove",
+    "contains",
+    "len",
+    "is_empty",
+    "push",
+    "pop",
+    "iter",
+    "iter_mut",
+    "into_iter",
+    "map",
+    "map_err",
+    "and_then",
+    "or_else",
+    "ok",
+    "err",
+    "unwrap",
+    "expect",
+    "unwrap_or",
+    "unwrap_or_default",
+    "unwrap_or_else",
+    "ok_or",
+    "ok_or_else",
+    "send",
+    "recv",
+    "run",
+    "call",
+    "build",
+    "parse",
+    "read",
+    "write",
+    "flush",
+    "close",
+    "lock",
+    "borrow_mut",
+    "join",
+    "split",
+    "trim",
+    "as_str",
+    "as_bytes",
+    "to_vec",
+    "to_owned",
+    "collect",
+    "filter",
+    "find",
+    "next",
+    "first",
+    "last",
+    "extend",
+    "clear",
+    "entry",
+    "keys",
+    "values",
+    "start",
+    "stop",
+    "open",
+    "await",
+    "with",
+    "name",
+    "id",
+    "value",
+    "status",
+    "body",
+    "headers",
+    "json",
+    "text",
+    "execute",
+    "query",
+    "fetch",
+];
+
+/// A call that only builds a value of an I/O crate: an enum variant or
+/// tuple struct (`sqlite::Value::Integer(1)`), or a constructor
+/// (`reqwest::Client::new()`): no I/O yet. The standard library's process,
+/// file and socket constructors (`Command::new`, `OpenOptions::new`) do
+/// count: what they build is only ever used to do I/O.
+fn is_data_constructor(path: &[String]) -> bool {
+    let Some(last) = path.last() else {
+        return false;
+    };
+    if last.starts_with(char::is_uppercase) {
+        return true;
+    }
+    let std_io = matches!(
+        path.first().map(String::as_str),
+        Some("std" | "tokio" | "async_std")
+    );
+    NOT_FOLLOWED.contains(&last.as_str()) && !std_io
+}
+
+/// Traits whose impls are conversions or plumbing, never followed.
+const PLUMBING_TRAITS: &[&str] = &[
+    "From",
+    "Into",
+    "TryFrom",
+    "TryInto",
+    "Display",
+    "Debug",
+    "Clone",
+    "Default",
+    "PartialEq",
+    "Eq",
+    "PartialOrd",
+    "Ord",
+    "Hash",
+    "Drop",
+    "Deref",
+    "DerefMut",
+    "AsRef",
+    "AsMut",
+    "Borrow",
+    "FromStr",
+    "Error",
+];
+
+impl Graph {
+    pub(crate) fn edges_of(&self, fn_id: FnId) -> Vec<EdgeAt> {
+        let fn_item = self.fn_item(fn_id);
+        let (self_key, self_trait) = self.owner_keys(fn_id);
+        if self_trait
+            .as_ref()
+            .and_then(|trait_key| trait_key.rsplit("::").next())
+            .is_some_and(|name| PLUMBING_TRAITS.contains(&name))
+        {
+            return Vec::new();
+        }
+        let mut edges = Vec::new();
+        for call in &fn_item.calls {
+            let edge = match &call.kind {
+                CallKind::Path(path) => {
+                    self.path_edge(fn_item, path, self_key.as_deref(), self_trait.as_deref())
+                }
+                CallKind::Method { receiver, name } => {
+                    if NOT_FOLLOWED.contains(&name.as_str()) {
+                        None
+                    } else {
+                        let receiver_ty = self.receiver_type(
+                            fn_item,
+                            receiver,
+                            call.at,
+                            self_key.as_deref(),
+                            self_trait.as_deref(),
+                        );
+                        if receiver_ty == ReceiverType::Unknown {
+                            if let Some(edge) = self.by_name_only(
+                                name,
+                                fn_item.module.first().map_or("", String::as_str),
+                            ) {
+                                edges.push(EdgeAt {
+                                    edge,
+                                    at: call.at,
+                                    approximate: true,
+                                });
+                            }
+                            continue;
+                        }
+                        self.method_edge(receiver_ty, name, self_key.as_deref())
+                    }
+                }
+                CallKind::Construct(_) => None,
+            };
+            if let Some(edge) = edge {
+                edges.push(EdgeAt {
+                    edge,
+                    at: call.at,
+                    approximate: false,
+                });
+            }
+        }
+        edges
+    }
+
+    /// The one first-party method named `name`, when the workspace declares
+    /// exactly one and the name is not one std types share.
+    /// Only methods of the caller's own crate are candidates: a name match
+    /// across crates is a guess too far.
+    pub(crate) fn by_name_only(&self, name: &str, caller_crate: &str) -> Option<Edge> {
+        if COMMON_METHODS.contains(&name) {
+            return None;
+        }
+        let mut candidates = self.by_name.get(name)?.iter().filter(|edge| {
+            let krate = match edge {
+                Edge::Method(fn_id) => self.fn_item(*fn_id).module.first().map(String::as_str),
+                Edge::TraitMethod { trait_key, .. } => trait_key.split("::").next(),
+                _ => None,
+            };
+            krate == Some(caller_crate)
+        });
+        let only = candidates.next()?;
+        candidates.next().is_none().then(|| only.clone())
+    }
+
+    pub(crate) fn path_edge(
+        &self,
+        fn_item: &FnItem,
+        path: &PathSegments,
+        self_key: Option<&str>,
+        self_trait: Option<&str>,
+    ) -> Option<Edge> {
+        let last = path.last()?;
+        let resolved = self.resolver.resolve(&fn_item.module, path);
+        let external = !self.resolver.is_first_party(path)
+            && path.first().is_some_and(|first| first != "Self")
+            && !self.resolver.is_first_party(&resolved);
+        if external && !is_data_constructor(&resolved) {
+            if let Some(kind) = self.catalog.sink(&resolved) {
+                return Some(Edge::Sink(kind));
+            }
+        }
+        if NOT_FOLLOWED.contains(&last.as_str()) {
+            return None;
+        }
+        if path.len() == 2 && path[0] == "Self" {
+            if let Some(self_key) = self_key {
+                return self.method_of(self_key, last).map(Edge::Helper);
+            }
+            if let Some(trait_key) = self_trait {
+                return Some(Edge::TraitMethod {
+                    trait_key: trait_key.to_string(),
+                    method: last.clone(),
+                });
+            }
+            return None;
+        }
+        // `resolved` from above.
+        let resolved_key = resolved.join("::");
+        if let Some(&callee) = self.free_fns.get(&resolved_key) {
+            let module_key = resolved[..resolved.len() - 1].join("::");
+            return Some(if self.automock_mods.contains(&module_key) {
+                Edge::Method(callee)
+            } else {
+                Edge::Helper(callee)
+            });
+        }
+        if resolved.len() >= 2 {
+            let owner_key = resolved[..resolved.len() - 1].join("::");
+            if self.types.contains_key(&owner_key) {
+                let callee = self.method_of(&owner_key, last)?;
+                return Some(if Some(owner_key.as_str()) == self_key {
+                    Edge::Helper(callee)
+                } else {
+                    Edge::Method(callee)
+                });
+            }
+            if self.traits.contains_key(&owner_key) {
+                // `Trait::m(self)` inside an impl of `Trait`: this type's `m`.
+                if let Some(self_key) = self_key {
+                    let implements = self
+                        .traits_of_type
+                        .get(self_key)
+                        .is_some_and(|traits| traits.contains(&owner_key));
+                    if implements {
+                        if let Some(callee) = self.method_of(self_key, last) {
+                            return Some(Edge::Helper(callee));
+                        }
+                    }
+                }
+                return Some(Edge::TraitMethod {
+                    trait_key: owner_key,
+                    method: last.clone(),
+                });
+            }
+            if self.catalog.is_boundary(&resolved[..resolved.len() - 1]) {
+                return Some(Edge::Boundary {
+                    trait_key: owner_key,
+                    method: last.clone(),
+                });
+            }
+        }
+        if self.resolver.is_first_party(&resolved) {
+            return None;
+        }
+        if is_data_constructor(&resolved) {
+            return None;
+        }
+        self.catalog.sink(&resolved).map(Edge::Sink)
+    }
+
+    pub(crate) fn method_edge(
+        &self,
+        receiver: ReceiverType,
+        name: &str,
+        self_key: Option<&str>,
+    ) -> Option<Edge> {
+        match receiver {
+            ReceiverType::Type(type_key) => {
+                if self.types.contains_key(&type_key) {
+                    let callee = match self.method_of(&type_key, name) {
+                        Some(callee) => callee,
+                        // `impl Deref for Pooled { type Target = Conn; }`
+                        None => {
+                            let target = self.deref_target(&type_key)?;
+                            return self.method_edge(target, name, self_key);
+                        }
+                    };
+                    Some(if Some(type_key.as_str()) == self_key {
+                        Edge::Helper(callee)
+                    } else {
+                        Edge::Method(callee)
+                    })
+                } else if let Some(extension) = self.method_of(&type_key, name) {
+                    // A first-party extension trait over another crate's
+                    // handle (`impl ConnExt for sqlite::Connection`): its
+                    // code is part of the caller's unit, its I/O the caller's.
+                    Some(Edge::Helper(extension))
+                } else {
+                    let mut path: PathSegments = type_key.split("::").map(String::from).collect();
+                    if self.resolver.is_first_party(&path) {
+                        return None;
+                    }
+                    // A sink type (`rusqlite::Connection`), or a sink method
+                    // of a plain type (`std::path::Path::exists`).
+                    self.catalog
+                        .sink(&path)
+                        .or_else(|| {
+                            path.push(name.to_string());
+                            self.catalog.sink(&path)
+                        })
+                        .map(Edge::Sink)
+                }
+            }
+            ReceiverType::Traits(trait_keys) => trait_keys.into_iter().find_map(|trait_key| {
+                // The trait itself or a supertrait declares it.
+                let declaring = self.declaring_trait(&trait_key, name, 0);
+                if let Some(declaring) = declaring {
+                    return Some(Edge::TraitMethod {
+                        trait_key: declaring,
+                        method: name.to_string(),
+                    });
+                }
+                // Another crate's trait the workspace implements
+                // (`S: tower::Service<Req>`): a seam through its impls.
+                if !self
+                    .resolver
+                    .is_first_party(&trait_key.split("::").map(String::from).collect::<Vec<_>>())
+                    && self.trait_impls.contains_key(&trait_key)
+                    && !PLUMBING_TRAITS.contains(&trait_key.rsplit("::").next().unwrap_or(""))
+                {
+                    return Some(Edge::TraitMethod {
+                        trait_key,
+                        method: name.to_string(),
+                    });
+                }
+                let path: PathSegments = trait_key.split("::").map(String::from).collect();
+                if self.catalog.is_boundary(&path) {
+                    return Some(Edge::Boundary {
+                        trait_key,
+                        method: name.to_string(),
+                    });
+                }
+                if self.resolver.is_first_party(&path) {
+                    return None;
+                }
+                self.catalog.sink(&path).map(Edge::Sink)
+            }),
+            ReceiverType::Unknown => None,
+        }
+    }
+}

@@ -1,0 +1,292 @@
+//! Receiver types: what `self`, a field, a binding, a `static`, a chain of
+//! calls or a type expression names, so that a method call can be tied to
+//! the fn it runs. Type aliases, `Deref` targets and supertraits are
+//! followed; what cannot be told is [`ReceiverType::Unknown`].
+
+use super::{FnId, Graph, ReceiverType};
+use crate::index::{ChainBase, FnItem, Position, Receiver, Step, TypeRef};
+
+/// Methods that hand back (a view of) the value they are called on.
+const SAME_VALUE: &[&str] = &[
+    "unwrap",
+    "expect",
+    "clone",
+    "as_ref",
+    "as_mut",
+    "borrow",
+    "borrow_mut",
+    "lock",
+    "read",
+    "write",
+    "get_ref",
+    "get_mut",
+    "deref",
+    "deref_mut",
+    "to_owned",
+    "unwrap_or_default",
+    "cloned",
+    "as_deref",
+    "into_inner",
+    "blocking_lock",
+    "try_lock",
+];
+
+impl Graph {
+    /// The type of a method call's receiver, as far as it can be told.
+    pub fn receiver_type(
+        &self,
+        fn_item: &FnItem,
+        receiver: &Receiver,
+        at: Position,
+        self_key: Option<&str>,
+        self_trait: Option<&str>,
+    ) -> ReceiverType {
+        match receiver {
+            Receiver::SelfValue => self.self_type(self_key, self_trait),
+            Receiver::SelfField(field) => {
+                let base = self.self_type(self_key, self_trait);
+                self.field_type(&base, field)
+            }
+            Receiver::Var(name) => self.var_type(fn_item, name, at, self_key, self_trait, 0),
+            Receiver::Chain(chain) => {
+                let mut current = match &chain.base {
+                    ChainBase::SelfValue => self.self_type(self_key, self_trait),
+                    ChainBase::Var(name) => {
+                        self.var_type(fn_item, name, at, self_key, self_trait, 0)
+                    }
+                    ChainBase::Call(path) => self.call_type(&fn_item.module, path, self_key),
+                };
+                for step in &chain.steps {
+                    current = match step {
+                        Step::Field(field) => self.field_type(&current, field),
+                        Step::Method(method) => self.method_return(&current, method),
+                    };
+                    if current == ReceiverType::Unknown {
+                        break;
+                    }
+                }
+                current
+            }
+            Receiver::Unknown => ReceiverType::Unknown,
+        }
+    }
+
+    /// The type of the binding `name` at `at`: a `let`, a parameter, or a
+    /// `static` of the module.
+    pub(crate) fn var_type(
+        &self,
+        fn_item: &FnItem,
+        name: &str,
+        at: Position,
+        self_key: Option<&str>,
+        self_trait: Option<&str>,
+        depth: u8,
+    ) -> ReceiverType {
+        match fn_item.binding_type(name, at) {
+            Some((TypeRef::Expr(chain), bound_at)) if depth < 8 => {
+                // `let s = self.clone();`: the chain, as of its binding.
+                let receiver = Receiver::Chain(chain.clone());
+                match &receiver {
+                    Receiver::Chain(chain) => match (&chain.base, chain.steps.as_slice()) {
+                        (ChainBase::Var(base), []) => {
+                            self.var_type(fn_item, base, bound_at, self_key, self_trait, depth + 1)
+                        }
+                        _ => self.receiver_type(fn_item, &receiver, bound_at, self_key, self_trait),
+                    },
+                    _ => ReceiverType::Unknown,
+                }
+            }
+            Some((ty, _)) => self.resolve_type(&fn_item.module, ty, self_key),
+            None => {
+                let static_key = self
+                    .resolver
+                    .resolve(&fn_item.module, &[name.to_string()])
+                    .join("::");
+                match self.statics.get(&static_key) {
+                    Some((module, ty)) => self.resolve_type(module, ty, None),
+                    None => ReceiverType::Unknown,
+                }
+            }
+        }
+    }
+
+    pub(crate) fn self_type(
+        &self,
+        self_key: Option<&str>,
+        self_trait: Option<&str>,
+    ) -> ReceiverType {
+        match (self_key, self_trait) {
+            (Some(self_key), _) => ReceiverType::Type(self_key.to_string()),
+            (None, Some(trait_key)) => ReceiverType::Traits(vec![trait_key.to_string()]),
+            _ => ReceiverType::Unknown,
+        }
+    }
+
+    /// The type of `field` of a first-party struct.
+    pub(crate) fn field_type(&self, base: &ReceiverType, field: &str) -> ReceiverType {
+        let ReceiverType::Type(type_key) = base else {
+            return ReceiverType::Unknown;
+        };
+        let Some(&(file, local)) = self.types.get(type_key) else {
+            return ReceiverType::Unknown;
+        };
+        let type_item = &self.files[file].index.types[local];
+        match type_item.fields.iter().find(|(name, _)| name == field) {
+            Some((_, ty)) => self.resolve_type(&type_item.module, ty, Some(type_key)),
+            None => ReceiverType::Unknown,
+        }
+    }
+
+    /// What a call of `path` yields: `Type::new(..)` a `Type`, `helper(..)`
+    /// what `helper` returns.
+    pub(crate) fn call_type(
+        &self,
+        module: &[String],
+        path: &[String],
+        self_key: Option<&str>,
+    ) -> ReceiverType {
+        let Some((last, owner)) = path.split_last() else {
+            return ReceiverType::Unknown;
+        };
+        if let Some(owner_name) = owner.last() {
+            let owner_type = TypeRef::Path(owner.to_vec());
+            let resolved = self.resolve_type(module, &owner_type, self_key);
+            if let ReceiverType::Type(type_key) = &resolved {
+                if let Some(fn_id) = self.method_of(type_key, last) {
+                    return self.returned(fn_id, type_key);
+                }
+                if owner_name.starts_with(char::is_uppercase) {
+                    // An external constructor or builder: assume it yields its type.
+                    return resolved;
+                }
+            }
+        }
+        self.resolve_type(module, &TypeRef::ReturnOf(path.to_vec()), self_key)
+    }
+
+    /// What `method` called on `receiver` returns.
+    pub(crate) fn method_return(&self, receiver: &ReceiverType, method: &str) -> ReceiverType {
+        match receiver {
+            ReceiverType::Type(type_key) if self.types.contains_key(type_key) => {
+                match self.method_of(type_key, method) {
+                    Some(fn_id) => self.returned(fn_id, type_key),
+                    None if SAME_VALUE.contains(&method) => receiver.clone(),
+                    None => match self.deref_target(type_key) {
+                        Some(target) => self.method_return(&target, method),
+                        None => ReceiverType::Unknown,
+                    },
+                }
+            }
+            // Another crate's type: builder chains keep it (`Command::new(..).args(..)`).
+            ReceiverType::Type(_) => receiver.clone(),
+            ReceiverType::Traits(trait_keys) => trait_keys
+                .iter()
+                .find_map(|trait_key| self.trait_method(trait_key, method))
+                .map(|fn_id| {
+                    let callee = self.fn_item(fn_id);
+                    match &callee.ret {
+                        TypeRef::Path(path) if path.len() == 1 && path[0] == "Self" => {
+                            ReceiverType::Unknown
+                        }
+                        ret => self.resolve_type(&callee.module, ret, None),
+                    }
+                })
+                .or_else(|| SAME_VALUE.contains(&method).then(|| receiver.clone()))
+                .unwrap_or(ReceiverType::Unknown),
+            ReceiverType::Unknown => ReceiverType::Unknown,
+        }
+    }
+
+    /// The trait among `trait_key` and its supertraits that declares `name`.
+    pub(crate) fn declaring_trait(&self, trait_key: &str, name: &str, depth: u8) -> Option<String> {
+        if self.trait_method(trait_key, name).is_some() {
+            return Some(trait_key.to_string());
+        }
+        if depth > 8 {
+            return None;
+        }
+        let &(file, local) = self.traits.get(trait_key)?;
+        let trait_item = &self.files[file].index.traits[local];
+        trait_item.supertraits.iter().find_map(|supertrait| {
+            let key = self
+                .resolver
+                .resolve(&trait_item.module, supertrait)
+                .join("::");
+            self.declaring_trait(&key, name, depth + 1)
+        })
+    }
+
+    /// What a first-party type derefs to.
+    pub(crate) fn deref_target(&self, type_key: &str) -> Option<ReceiverType> {
+        let (module, target) = self.deref_targets.get(type_key)?;
+        match self.resolve_type(module, target, Some(type_key)) {
+            ReceiverType::Unknown => None,
+            target => Some(target),
+        }
+    }
+
+    /// What `fn_id` returns, `Self` being `self_type`.
+    pub(crate) fn returned(&self, fn_id: FnId, self_type: &str) -> ReceiverType {
+        let callee = self.fn_item(fn_id);
+        if matches!(callee.ret, TypeRef::ReturnOf(_)) {
+            return ReceiverType::Unknown;
+        }
+        self.resolve_type(&callee.module, &callee.ret, Some(self_type))
+    }
+
+    /// What `ty`, written in `module`, names.
+    pub fn resolve_type(
+        &self,
+        module: &[String],
+        ty: &TypeRef,
+        self_key: Option<&str>,
+    ) -> ReceiverType {
+        match ty {
+            TypeRef::Path(path) if path.len() == 1 && path[0] == "Self" => match self_key {
+                Some(self_key) => ReceiverType::Type(self_key.to_string()),
+                None => ReceiverType::Unknown,
+            },
+            TypeRef::Path(path) => {
+                let type_key = self.resolver.resolve(module, path).join("::");
+                match self.type_aliases.get(&type_key) {
+                    // `type Conn = sqlite::ConnectionThreadSafe;`: the target,
+                    // unless it is itself an alias (no chains, no cycles).
+                    Some((alias_module, target)) => match target {
+                        TypeRef::Path(target_path) => ReceiverType::Type(
+                            self.resolver.resolve(alias_module, target_path).join("::"),
+                        ),
+                        TypeRef::Bounds(bounds) => ReceiverType::Traits(
+                            bounds
+                                .iter()
+                                .map(|bound| self.resolver.resolve(alias_module, bound).join("::"))
+                                .collect(),
+                        ),
+                        _ => ReceiverType::Unknown,
+                    },
+                    None => ReceiverType::Type(type_key),
+                }
+            }
+            TypeRef::Bounds(bounds) => ReceiverType::Traits(
+                bounds
+                    .iter()
+                    .map(|bound| self.resolver.resolve(module, bound).join("::"))
+                    .collect(),
+            ),
+            TypeRef::Expr(_) => ReceiverType::Unknown,
+            TypeRef::ReturnOf(path) => {
+                let resolved = self.resolver.resolve(module, path).join("::");
+                match self
+                    .free_fns
+                    .get(&resolved)
+                    .map(|&fn_id| self.fn_item(fn_id))
+                {
+                    Some(callee) if !matches!(callee.ret, TypeRef::ReturnOf(_)) => {
+                        self.resolve_type(&callee.module, &callee.ret, None)
+                    }
+                    _ => ReceiverType::Unknown,
+                }
+            }
+            TypeRef::Unknown => ReceiverType::Unknown,
+        }
+    }
+}
