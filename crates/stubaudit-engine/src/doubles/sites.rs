@@ -1,0 +1,402 @@
+//! Stub sites: where test code sets a double up. Constructions
+//! (`MockX::new()`, `Fake { … }`, `X::faux()`, a wire server started),
+//! expectations (`x.expect_m()`, `when!`, `mock_m`, `m_context()`), each tied
+//! to the double and the method it replaces; the receiver of an
+//! expectation is typed through the graph, with a method-name fallback.
+
+use super::{Double, DoubleKind, StandsFor, StubSite, LIBRARY_DOUBLES};
+use crate::graph::{key, Graph, ReceiverType};
+use crate::index::{CallKind, FnItem, PathSegments, Position, Receiver, TypeRef};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// Wire-level server constructors.
+const WIRE_CONSTRUCTORS: &[&str] = &[
+    "wiremock::MockServer::start",
+    "wiremock::MockServer::builder",
+    "httpmock::MockServer::start",
+    "httpmock::MockServer::start_async",
+    "httpmock::MockServer::connect",
+    "mockito::Server::new",
+    "mockito::Server::new_async",
+    "mockito::Server::new_with_opts",
+    "mockito::Server::new_with_opts_async",
+    "mockito::mock",
+];
+
+/// How test code names doubles.
+pub(super) struct Lookup {
+    /// Double key → double.
+    by_key: HashMap<String, usize>,
+    /// Real type key → (module of the `#[double] use`, the automock of its
+    /// inherent impl): in test code under that module, the real name means
+    /// the mock. (In the defining module's own tests it is the real type.)
+    doubled: HashMap<String, Vec<(PathSegments, usize)>>,
+    /// Method name → the generated mocks whose target declares it: the
+    /// fallback for `x.expect_m()` when `x`'s type is unknown.
+    by_method: HashMap<String, Vec<usize>>,
+}
+
+impl Lookup {
+    pub(super) fn new(graph: &Graph, doubles: &[Double]) -> Lookup {
+        let by_key: HashMap<String, usize> = doubles
+            .iter()
+            .enumerate()
+            .map(|(index, double)| (double.key.clone(), index))
+            .collect();
+        let mut doubled = HashMap::new();
+        for file in &graph.files {
+            for use_item in file.index.uses.iter().filter(|use_item| use_item.double) {
+                let real = graph
+                    .resolver
+                    .resolve(&use_item.module, &use_item.target)
+                    .join("::");
+                let mock = doubles.iter().position(|double| {
+                    double.kind == DoubleKind::MockallAutomock
+                        && double.stands_for.contains(&StandsFor::Type(real.clone()))
+                });
+                if let Some(mock) = mock {
+                    doubled
+                        .entry(real)
+                        .or_insert_with(Vec::new)
+                        .push((use_item.module.clone(), mock));
+                }
+            }
+        }
+        // `type MockRuntime = MockBase<RuntimeCall>;` names a double too.
+        let mut aliased = HashMap::new();
+        for file in &graph.files {
+            for (module, name, target) in &file.index.aliases {
+                if let TypeRef::Path(path) = target {
+                    let target_key = graph.resolver.resolve(module, path).join("::");
+                    if let Some(&double) = by_key.get(&target_key) {
+                        aliased.insert(key(module, name), double);
+                    }
+                }
+            }
+        }
+        let mut by_key = by_key;
+        for (alias, double) in aliased {
+            by_key.entry(alias).or_insert(double);
+        }
+        let mut by_method: HashMap<String, Vec<usize>> = HashMap::new();
+        for (index, double) in doubles.iter().enumerate() {
+            let generated = matches!(
+                double.kind,
+                DoubleKind::MockallAutomock
+                    | DoubleKind::MockallMock
+                    | DoubleKind::Faux
+                    | DoubleKind::Mry
+            );
+            if !generated {
+                continue;
+            }
+            let mut names: Vec<String> = Vec::new();
+            for stands in &double.stands_for {
+                match stands {
+                    StandsFor::Trait(trait_key) => {
+                        if let Some(&(file, local)) = graph.traits.get(trait_key) {
+                            let index = &graph.files[file].index;
+                            names.extend(
+                                index.traits[local]
+                                    .methods
+                                    .iter()
+                                    .map(|&m| index.fns[m].name.clone()),
+                            );
+                        }
+                    }
+                    StandsFor::Type(type_key) => {
+                        names.extend(
+                            graph
+                                .inherent
+                                .get(type_key)
+                                .into_iter()
+                                .flatten()
+                                .map(|&fn_id| graph.fn_item(fn_id).name.clone()),
+                        );
+                    }
+                    _ => {}
+                }
+            }
+            names.sort();
+            names.dedup();
+            for name in names {
+                by_method.entry(name).or_default().push(index);
+            }
+        }
+        Lookup {
+            by_key,
+            doubled,
+            by_method,
+        }
+    }
+
+    /// Like [`Lookup::double`], but a `#[double]` swap counts in any scope:
+    /// for `x.expect_m()`, whose receiver can only be a mock.
+    fn expecting(&self, key: &str, module: &[String]) -> Option<(usize, bool)> {
+        if let Some((_, mock)) = self.doubled.get(key).and_then(|swaps| swaps.first()) {
+            return Some((*mock, true));
+        }
+        self.double(key, module)
+    }
+
+    /// The double a resolved type key names in test code in `module`, and
+    /// whether it came through `#[double]`.
+    fn double(&self, key: &str, module: &[String]) -> Option<(usize, bool)> {
+        if let Some(swaps) = self.doubled.get(key) {
+            if let Some((_, mock)) = swaps.iter().find(|(scope, _)| module.starts_with(scope)) {
+                return Some((*mock, true));
+            }
+        }
+        self.by_key.get(key).map(|&double| (double, false))
+    }
+}
+
+/// Whether `fn_item` (in file `file`) belongs to the fake itself: one of
+/// its own methods, or a test in a module below the one that defines it.
+fn builds_itself(graph: &Graph, file: usize, fn_item: &FnItem, fake: &Double) -> bool {
+    let fake_path: Vec<&str> = fake.key.split("::").collect();
+    let Some((_, fake_module)) = fake_path.split_last() else {
+        return false;
+    };
+    let module: Vec<&str> = fn_item.module.iter().map(String::as_str).collect();
+    // Below a test-support module (`test::double::store::tests`): the
+    // fake's own tests. Below a test module (`tests::nested`): its users.
+    let fake_in_test_module = fake_module
+        .last()
+        .is_some_and(|name| matches!(*name, "tests" | "test") || name.ends_with("_tests"));
+    if module.len() > fake_module.len() && module.starts_with(fake_module) && !fake_in_test_module {
+        return true;
+    }
+    match fn_item.owner {
+        crate::index::Owner::Impl(impl_index) => {
+            let impl_item = &graph.files[file].index.impls[impl_index];
+            matches!(
+                graph.resolve_type(&impl_item.module, &impl_item.self_ty, None),
+                ReceiverType::Type(type_key) if type_key == fake.key
+            )
+        }
+        _ => false,
+    }
+}
+
+/// The stub sites in one test-code fn.
+pub(super) fn sites_in(
+    graph: &Graph,
+    doubles: &[Double],
+    lookup: &Lookup,
+    file: usize,
+    fn_item: &FnItem,
+    sites: &mut Vec<StubSite>,
+) {
+    let test = test_name(fn_item, graph.files[file].role.is_test());
+    let mut constructions: BTreeMap<usize, Vec<(Position, u32)>> = BTreeMap::new();
+    let mut expected: HashSet<usize> = HashSet::new();
+    let first_site = sites.len();
+    let mut swapped: HashSet<usize> = HashSet::new();
+    let site =
+        |double: usize, target: StandsFor, method: Option<String>, at: Position, len: u32| {
+            StubSite {
+                file,
+                at,
+                len,
+                test: test.clone(),
+                double,
+                target,
+                method,
+                via_double: false,
+            }
+        };
+    for call in &fn_item.calls {
+        match &call.kind {
+            CallKind::Path(path) => {
+                let resolved = graph.resolver.resolve(&fn_item.module, path);
+                let Some((last, owner)) = resolved.split_last() else {
+                    continue;
+                };
+                let resolved_key = resolved.join("::");
+                if WIRE_CONSTRUCTORS.contains(&resolved_key.as_str()) {
+                    if let Some((double, _)) = lookup.double(&owner.join("::"), &fn_item.module) {
+                        sites.push(site(double, StandsFor::Wire, None, call.at, call.len));
+                    }
+                    continue;
+                }
+                let Some((double, via_double)) = lookup.double(&owner.join("::"), &fn_item.module)
+                else {
+                    continue;
+                };
+                if via_double {
+                    swapped.insert(double);
+                }
+                if let Some(method) = last.strip_suffix("_context") {
+                    let Some(target) = target_for(&doubles[double], method, graph) else {
+                        continue;
+                    };
+                    sites.push(site(
+                        double,
+                        target,
+                        Some(method.to_string()),
+                        call.at,
+                        call.len,
+                    ));
+                } else if is_constructor(last, doubles[double].kind) {
+                    constructions
+                        .entry(double)
+                        .or_default()
+                        .push((call.at, call.len));
+                }
+            }
+            CallKind::Construct(path) => {
+                let resolved = graph.resolver.resolve(&fn_item.module, path).join("::");
+                if let Some((double, _)) = lookup.double(&resolved, &fn_item.module) {
+                    // A faux double is built with `X::faux()`; `X { … }` is the real one.
+                    if doubles[double].kind != DoubleKind::Faux {
+                        constructions
+                            .entry(double)
+                            .or_default()
+                            .push((call.at, call.len));
+                    }
+                }
+            }
+            CallKind::Method { receiver, name } => {
+                // mockall's `expect_m`, faux's `when!` (read as `expect_m`),
+                // mry's `mock_m`.
+                let (method, mry) = match (name.strip_prefix("expect_"), name.strip_prefix("mock_"))
+                {
+                    (Some(method), _) => (method, false),
+                    (None, Some(method)) => (method, true),
+                    (None, None) => continue,
+                };
+                let Some((double, via_double)) =
+                    receiver_double(graph, lookup, fn_item, receiver, call.at, method)
+                else {
+                    continue;
+                };
+                if mry != (doubles[double].kind == DoubleKind::Mry) {
+                    continue;
+                }
+                if via_double {
+                    swapped.insert(double);
+                }
+                expected.insert(double);
+                let Some(target) = target_for(&doubles[double], method, graph) else {
+                    continue;
+                };
+                sites.push(site(
+                    double,
+                    target,
+                    Some(method.to_string()),
+                    call.at,
+                    call.len,
+                ));
+            }
+        }
+    }
+    for (double, places) in constructions {
+        if expected.contains(&double) {
+            continue;
+        }
+        let known = &doubles[double];
+        if known.kind == DoubleKind::Fake && builds_itself(graph, file, fn_item, known) {
+            // A fake made by its own code or its own tests stubs nothing.
+            continue;
+        }
+        let method = LIBRARY_DOUBLES
+            .iter()
+            .find(|(path, _, _)| *path == known.key)
+            .and_then(|(_, _, method)| method.map(String::from));
+        if known.kind == DoubleKind::Stubaudit && method.is_none() {
+            // A library mock with no expectation set here: configured elsewhere.
+            continue;
+        }
+        for (at, len) in places {
+            for target in &known.stands_for {
+                sites.push(site(double, target.clone(), method.clone(), at, len));
+            }
+        }
+    }
+    for stub_site in &mut sites[first_site..] {
+        stub_site.via_double = swapped.contains(&stub_site.double);
+    }
+}
+
+fn is_constructor(name: &str, kind: DoubleKind) -> bool {
+    match kind {
+        DoubleKind::Faux => name == "faux",
+        _ => {
+            matches!(name, "new" | "default" | "builder")
+                || name.starts_with("new_")
+                || name.starts_with("with_")
+        }
+    }
+}
+
+/// The double a `receiver.expect_method()` call sets up.
+fn receiver_double(
+    graph: &Graph,
+    lookup: &Lookup,
+    fn_item: &FnItem,
+    receiver: &Receiver,
+    at: Position,
+    method: &str,
+) -> Option<(usize, bool)> {
+    match graph.receiver_type(fn_item, receiver, at, None, None) {
+        ReceiverType::Type(type_key) => {
+            if let Some(found) = lookup.expecting(&type_key, &fn_item.module) {
+                return Some(found);
+            }
+            if graph.types.contains_key(&type_key) {
+                // A known type that is no double: not this mock's expectation.
+                return None;
+            }
+        }
+        ReceiverType::Traits(_) => return None,
+        ReceiverType::Unknown => {}
+    }
+    // Unknown receiver: the one mock whose target has this method.
+    match lookup.by_method.get(method).map(Vec::as_slice) {
+        Some([only]) => Some((*only, false)),
+        _ => None,
+    }
+}
+
+/// Which of a double's targets declares `method`.
+/// `None` when no target declares it: `expect_eq`, `expect_clone`,
+/// `expect_fmt` on a mock's side traits stub no production seam.
+fn target_for(double: &Double, method: &str, graph: &Graph) -> Option<StandsFor> {
+    double
+        .stands_for
+        .iter()
+        .find(|stands| match stands {
+            StandsFor::Trait(trait_key) => graph.trait_method(trait_key, method).is_some(),
+            StandsFor::Type(type_key) => graph.method_of(type_key, method).is_some(),
+            StandsFor::Module(module) => {
+                graph.free_fns.contains_key(&format!("{module}::{method}"))
+            }
+            _ => false,
+        })
+        .or_else(|| {
+            // A target whose methods cannot be listed here takes any method.
+            double.stands_for.iter().find(|stands| {
+                matches!(
+                    stands,
+                    StandsFor::External(_) | StandsFor::Boundary(_) | StandsFor::Wire
+                )
+            })
+        })
+        .cloned()
+}
+
+/// `module::fn`: without the crate name for library and binary code, with
+/// the target name for an integration test (`link::creates_link` for
+/// `tests/link.rs`), as `cargo test` prints them.
+pub fn test_name(fn_item: &FnItem, test_target: bool) -> String {
+    let skip = usize::from(!test_target);
+    let mut parts: Vec<&str> = fn_item
+        .module
+        .iter()
+        .skip(skip)
+        .map(String::as_str)
+        .collect();
+    parts.push(&fn_item.name);
+    parts.join("::")
+}
