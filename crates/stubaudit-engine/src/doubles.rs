@@ -399,9 +399,18 @@ pub fn find(graph: &Graph) -> Doubles {
                 } else {
                     let krate = mock.module.first().map_or("", String::as_str);
                     let suffix = format!("::{}", mock.name);
-                    let mut same_name = graph.types.keys().filter(|key| {
-                        key.ends_with(&suffix) && key.split("::").next() == Some(krate)
-                    });
+                    // A production type: a test helper of the same name is no
+                    // stand-in (`tests::JoinHandle` beside tokio's).
+                    let mut same_name = graph
+                        .types
+                        .iter()
+                        .filter(|(key, &(file, local))| {
+                            key.ends_with(&suffix)
+                                && key.split("::").next() == Some(krate)
+                                && !graph.files[file].in_test
+                                && !graph.files[file].index.types[local].in_test
+                        })
+                        .map(|(key, _)| key);
                     match (same_name.next(), same_name.next()) {
                         (Some(only), None) => only.clone(),
                         _ => type_key,

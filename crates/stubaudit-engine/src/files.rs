@@ -71,12 +71,13 @@ pub fn collect(workspace: &Workspace, jobs: Option<usize>) -> SourceTree {
         seen: Mutex::new(HashSet::new()),
         out: Mutex::new(SourceTree::default()),
     };
+    // One target after another (each in parallel): a file two targets
+    // reach (a `tests/common/mod.rs`) is claimed by the first in manifest
+    // order, whatever the threads do, so the report is deterministic.
     let run = |shared: &Shared| {
-        rayon::scope(|scope| {
-            for job in roots {
-                spawn(scope, shared, job);
-            }
-        })
+        for job in roots {
+            rayon::scope(|scope| spawn(scope, shared, job));
+        }
     };
     match jobs.and_then(|jobs| {
         rayon::ThreadPoolBuilder::new()
@@ -236,7 +237,7 @@ pub fn module_file(
 /// `path` with `.` and `..` segments folded away, without touching the file
 /// system (`#[path = "sub/../other.rs"]` names the same file as
 /// `other.rs`, and must be read once).
-fn lexically_normal(path: &Path) -> PathBuf {
+pub fn lexically_normal(path: &Path) -> PathBuf {
     let mut normal = PathBuf::new();
     for component in path.components() {
         match component {

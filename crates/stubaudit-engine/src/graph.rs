@@ -82,6 +82,9 @@ pub struct Implementation {
 pub struct Graph {
     /// Every indexed file.
     pub files: Vec<SourceFile>,
+    /// Per package, the packages its code can reach (itself and its
+    /// workspace dependencies, transitively); empty: no limit.
+    pub reach: Vec<HashSet<usize>>,
     /// Every fn.
     pub fns: Vec<FnRef>,
     /// Call edges per fn (resolved by type).
@@ -147,6 +150,7 @@ impl Graph {
             impl_keys: HashMap::default(),
             automock_mods: HashSet::default(),
             by_name: HashMap::default(),
+            reach: Vec::new(),
             traits_of_type: HashMap::default(),
             inherent: HashMap::default(),
             type_aliases: HashMap::default(),

@@ -65,6 +65,35 @@ pub struct AuditOptions {
     pub tool_version: String,
 }
 
+/// Per package, itself and the workspace members it depends on,
+/// transitively: the only places a production implementation its tests
+/// replace can live in.
+fn reachable_packages(workspace: &Workspace) -> Vec<rustc_hash::FxHashSet<usize>> {
+    let index_of = |name: &str| {
+        workspace
+            .packages
+            .iter()
+            .position(|package| package.name == name)
+    };
+    (0..workspace.packages.len())
+        .map(|start| {
+            let mut reach = rustc_hash::FxHashSet::default();
+            let mut stack = vec![start];
+            while let Some(package) = stack.pop() {
+                if reach.insert(package) {
+                    stack.extend(
+                        workspace.packages[package]
+                            .workspace_deps
+                            .iter()
+                            .filter_map(|dep| index_of(dep)),
+                    );
+                }
+            }
+            reach
+        })
+        .collect()
+}
+
 /// Audits a loaded workspace.
 pub fn audit(workspace: &Workspace, options: &AuditOptions) -> Result<Report, AuditError> {
     let tree = files::collect(workspace, options.jobs);
@@ -86,7 +115,8 @@ pub fn audit(workspace: &Workspace, options: &AuditOptions) -> Result<Report, Au
         .map(|(index, _)| index)
         .collect();
     let mut diagnostics = tree.diagnostics;
-    let graph = graph::Graph::build(tree.files, crate_names, options.catalog.clone());
+    let mut graph = graph::Graph::build(tree.files, crate_names, options.catalog.clone());
+    graph.reach = reachable_packages(workspace);
     let doubles = doubles::find(&graph);
     let stubs = measure::measure(
         &graph,

@@ -57,6 +57,8 @@ pub struct Package {
     pub config: serde_json::Value,
     /// Only other members' dev-dependencies use it: all its code is test code.
     pub test_support: bool,
+    /// The workspace members it depends on (normal, dev or build).
+    pub workspace_deps: Vec<String>,
 }
 
 /// The workspace as `cargo metadata` describes it.
@@ -105,6 +107,11 @@ pub fn load(manifest_path: Option<&Path>, selection: &Selection) -> Result<Works
             return Err(AuditError::NoSuchPackage(name.clone()));
         }
     }
+    let member_names: std::collections::HashSet<String> = metadata
+        .workspace_packages()
+        .iter()
+        .map(|package| package.name.to_string())
+        .collect();
     let mut packages: Vec<Package> = metadata
         .workspace_packages()
         .into_iter()
@@ -120,7 +127,7 @@ pub fn load(manifest_path: Option<&Path>, selection: &Selection) -> Result<Works
                     Some(Target {
                         crate_name: target.name.replace('-', "_"),
                         role,
-                        root: target.src_path.clone().into_std_path_buf(),
+                        root: crate::files::lexically_normal(target.src_path.as_std_path()),
                     })
                 })
                 .collect();
@@ -140,6 +147,12 @@ pub fn load(manifest_path: Option<&Path>, selection: &Selection) -> Result<Works
                 targets,
                 selected,
                 test_support: false,
+                workspace_deps: package
+                    .dependencies
+                    .iter()
+                    .map(|dependency| dependency.name.clone())
+                    .filter(|name| member_names.contains(name))
+                    .collect(),
             }
         })
         .collect();

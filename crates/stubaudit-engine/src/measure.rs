@@ -164,6 +164,14 @@ fn measure_site(
         // The library's own doubles (`HttpStub`, `DbStub`) implement the
         // boundary traits too: they are doubles, not adapters.
         .filter(|(fn_id, _)| !is_library_double(graph, *fn_id))
+        // Only code the test's package can reach can be what it replaces.
+        .filter(|(fn_id, _)| {
+            let site_package = graph.files[site.file].package;
+            graph
+                .reach
+                .get(site_package)
+                .is_none_or(|reach| reach.contains(&graph.file_of(*fn_id).package))
+        })
         .map(|(fn_id, type_name)| Measured {
             phantom: matches!(graph.fn_item(fn_id).body, Body::Phantom { .. }),
             height: heights.height(fn_id),

@@ -34,6 +34,7 @@ fn audit_lines(source: &str) -> Vec<String> {
             selected: true,
             config: serde_json::Value::Null,
             test_support: false,
+            workspace_deps: Vec::new(),
         }],
         config: serde_json::Value::Null,
     };

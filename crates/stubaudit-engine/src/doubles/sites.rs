@@ -51,8 +51,10 @@ impl Lookup {
                     .resolve(&use_item.module, &use_item.target)
                     .join("::");
                 let mock = doubles.iter().position(|double| {
-                    double.kind == DoubleKind::MockallAutomock
-                        && double.stands_for.contains(&StandsFor::Type(real.clone()))
+                    matches!(
+                        double.kind,
+                        DoubleKind::MockallAutomock | DoubleKind::MockallMock
+                    ) && double.stands_for.contains(&StandsFor::Type(real.clone()))
                 });
                 if let Some(mock) = mock {
                     doubled
@@ -142,7 +144,15 @@ impl Lookup {
     /// The double a resolved type key names in test code in `module`, and
     /// whether it came through `#[double]`.
     fn double(&self, key: &str, module: &[String]) -> Option<(usize, bool)> {
-        if let Some(swaps) = self.doubled.get(key) {
+        // Where the real type is defined (and below), its name is the real
+        // type, whatever a parent module swaps.
+        let real_module: Vec<&str> = key.split("::").collect();
+        let defining = real_module
+            .split_last()
+            .map_or(&[][..], |(_, module)| module);
+        let at_home =
+            module.len() >= defining.len() && module.iter().zip(defining).all(|(a, b)| a == b);
+        if let Some(swaps) = self.doubled.get(key).filter(|_| !at_home) {
             if let Some((_, mock)) = swaps.iter().find(|(scope, _)| module.starts_with(scope)) {
                 return Some((*mock, true));
             }

@@ -282,18 +282,6 @@ impl Graph {
                 });
             }
             if self.traits.contains_key(&owner_key) {
-                // `Trait::m(self)` inside an impl of `Trait`: this type's `m`.
-                if let Some(self_key) = self_key {
-                    let implements = self
-                        .traits_of_type
-                        .get(self_key)
-                        .is_some_and(|traits| traits.contains(&owner_key));
-                    if implements {
-                        if let Some(callee) = self.method_of(self_key, last) {
-                            return Some(Edge::Helper(callee));
-                        }
-                    }
-                }
                 return Some(Edge::TraitMethod {
                     trait_key: owner_key,
                     method: last.clone(),

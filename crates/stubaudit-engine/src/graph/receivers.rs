@@ -177,8 +177,13 @@ impl Graph {
                     },
                 }
             }
-            // Another crate's type: builder chains keep it (`Command::new(..).args(..)`).
-            ReceiverType::Type(_) => receiver.clone(),
+            // Another crate's type: a first-party extension method says what
+            // it returns; otherwise builder chains keep the type
+            // (`Command::new(..).args(..)`).
+            ReceiverType::Type(type_key) => match self.method_of(type_key, method) {
+                Some(fn_id) => self.returned(fn_id, type_key),
+                None => receiver.clone(),
+            },
             ReceiverType::Traits(trait_keys) => trait_keys
                 .iter()
                 .find_map(|trait_key| self.trait_method(trait_key, method))

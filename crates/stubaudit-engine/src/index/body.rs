@@ -180,11 +180,19 @@ impl<'ast> Visit<'ast> for BodyVisitor<'_> {
             }
             if let Some(last) = func.path.segments.last() {
                 let name = last.ident.to_string();
-                self.push(
-                    CallKind::Path(segments(&func.path)),
-                    last.ident.span(),
-                    name.len(),
-                );
+                // `Trait::m(self, ..)`, `Type::m(self, ..)`: a method call on
+                // `self`, so `Self::m`.
+                let on_self = func.path.segments.len() > 1
+                    && call
+                        .args
+                        .first()
+                        .is_some_and(|first| matches!(receiver(first), Receiver::SelfValue));
+                let path = if on_self {
+                    vec!["Self".to_string(), name.clone()]
+                } else {
+                    segments(&func.path)
+                };
+                self.push(CallKind::Path(path), last.ident.span(), name.len());
             }
         } else {
             self.visit_expr(&call.func);

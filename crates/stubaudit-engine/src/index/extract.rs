@@ -510,6 +510,14 @@ impl Extractor {
                 }
             }
             Some("macro_rules") | None => {}
+            Some("lazy_static") | Some("thread_local") => {
+                // `static ref NAME: Type = …;` (`thread_local!` has no `ref`).
+                for (name, ty) in lazy_statics(&item_macro.mac.tokens) {
+                    let ty = type_ref(&ty, scope);
+                    self.define(module, name.clone());
+                    self.index.statics.push((module.clone(), name, ty));
+                }
+            }
             Some("include") => {
                 // `include!("shared.rs")` splices a file into this module.
                 if let Ok(lit) = syn::parse2::<syn::LitStr>(item_macro.mac.tokens.clone()) {
@@ -663,6 +671,44 @@ fn mock_macro(tokens: &TokenStream, module: &PathSegments, in_test: bool) -> Opt
         traits,
         inherent,
     })
+}
+
+/// The `static [ref] NAME: Type = …;` declarations in a `lazy_static!` or
+/// `thread_local!` body.
+fn lazy_statics(tokens: &TokenStream) -> Vec<(String, syn::Type)> {
+    let trees: Vec<TokenTree> = tokens.clone().into_iter().collect();
+    let mut found = Vec::new();
+    let mut index = 0;
+    while index < trees.len() {
+        let is_static = matches!(&trees[index], TokenTree::Ident(ident) if ident == "static");
+        index += 1;
+        if !is_static {
+            continue;
+        }
+        if matches!(trees.get(index), Some(TokenTree::Ident(ident)) if ident == "ref") {
+            index += 1;
+        }
+        let Some(TokenTree::Ident(name)) = trees.get(index) else {
+            continue;
+        };
+        let name = name.to_string();
+        index += 1;
+        if !matches!(trees.get(index), Some(TokenTree::Punct(colon)) if colon.as_char() == ':') {
+            continue;
+        }
+        index += 1;
+        let mut ty = TokenStream::new();
+        while index < trees.len()
+            && !matches!(&trees[index], TokenTree::Punct(eq) if eq.as_char() == '=')
+        {
+            ty.extend([trees[index].clone()]);
+            index += 1;
+        }
+        if let Ok(ty) = syn::parse2::<syn::Type>(ty) {
+            found.push((name, ty));
+        }
+    }
+    found
 }
 
 /// Every type-like identifier in `tokens`.
