@@ -164,14 +164,6 @@ fn measure_site(
         // The library's own doubles (`HttpStub`, `DbStub`) implement the
         // boundary traits too: they are doubles, not adapters.
         .filter(|(fn_id, _)| !is_library_double(graph, *fn_id))
-        // Only code the test's package can reach can be what it replaces.
-        .filter(|(fn_id, _)| {
-            let site_package = graph.files[site.file].package;
-            graph
-                .reach
-                .get(site_package)
-                .is_none_or(|reach| reach.contains(&graph.file_of(*fn_id).package))
-        })
         .map(|(fn_id, type_name)| Measured {
             phantom: matches!(graph.fn_item(fn_id).body, Body::Phantom { .. }),
             height: heights.height(fn_id),
@@ -179,6 +171,22 @@ fn measure_site(
             type_name,
         })
         .collect();
+    // Only code the test's package can reach can be what it replaces; when
+    // none is reachable (a trait implemented only downstream), all count.
+    let reachable = |measured: &Measured| {
+        graph
+            .reach
+            .get(graph.files[site.file].package)
+            .is_none_or(|reach| reach.contains(&graph.file_of(measured.fn_id).package))
+    };
+    let implementations: Vec<Measured> = if implementations.iter().any(reachable) {
+        implementations
+            .into_iter()
+            .filter(|measured| reachable(measured))
+            .collect()
+    } else {
+        implementations
+    };
     let real: Vec<&Measured> = implementations.iter().filter(|m| !m.phantom).collect();
     let macro_made =
         implementations.is_empty() && graph.macro_idents.contains(short_name(&target_path));
