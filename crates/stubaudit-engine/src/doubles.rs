@@ -454,30 +454,34 @@ pub fn find(graph: &Graph) -> Doubles {
     }
     let lookup = Lookup::new(graph, &doubles.doubles);
     let async_only = async_http_packages(graph);
-    for fn_id in 0..graph.fns.len() {
-        let fn_item = graph.fn_item(fn_id);
-        if !fn_item.in_test && !graph.file_of(fn_id).in_test {
-            continue;
-        }
-        let file = graph.fns[fn_id].file;
-        let first = doubles.sites.len();
-        sites_in(
-            graph,
-            &doubles.doubles,
-            &lookup,
-            file,
-            fn_item,
-            &mut doubles.sites,
-        );
-        // `HttpStub` serves both HTTP traits: name the one the package uses.
-        if async_only.contains(&graph.files[file].package) {
-            for site in &mut doubles.sites[first..] {
-                if site.target == StandsFor::Boundary(HTTP_CLIENT.to_string()) {
-                    site.target = StandsFor::Boundary(ASYNC_HTTP_CLIENT.to_string());
+    // Test fns are independent of one another: find their sites in
+    // parallel, then keep them in fn order.
+    let per_fn: Vec<Vec<StubSite>> = {
+        use rayon::prelude::*;
+        let known = &doubles.doubles;
+        (0..graph.fns.len())
+            .into_par_iter()
+            .map(|fn_id| {
+                let fn_item = graph.fn_item(fn_id);
+                let mut sites = Vec::new();
+                if !fn_item.in_test && !graph.file_of(fn_id).in_test {
+                    return sites;
                 }
-            }
-        }
-    }
+                let file = graph.fns[fn_id].file;
+                sites_in(graph, known, &lookup, file, fn_item, &mut sites);
+                // `HttpStub` serves both HTTP traits: name the one the package uses.
+                if async_only.contains(&graph.files[file].package) {
+                    for site in &mut sites {
+                        if site.target == StandsFor::Boundary(HTTP_CLIENT.to_string()) {
+                            site.target = StandsFor::Boundary(ASYNC_HTTP_CLIENT.to_string());
+                        }
+                    }
+                }
+                sites
+            })
+            .collect()
+    };
+    doubles.sites = per_fn.into_iter().flatten().collect();
     doubles
 }
 
