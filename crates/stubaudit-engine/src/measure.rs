@@ -547,6 +547,18 @@ fn target_location(graph: &Graph, site: &StubSite) -> (Option<usize>, Option<u32
                 )
             })
             .unwrap_or((None, None)),
+        // An automocked module: the stubbed free fn.
+        StandsFor::Module(module) => site
+            .method
+            .as_ref()
+            .and_then(|method| graph.free_fns.get(&format!("{module}::{method}")))
+            .map(|&fn_id| {
+                (
+                    Some(graph.fns[fn_id].file),
+                    Some(graph.fn_item(fn_id).name_at.line),
+                )
+            })
+            .unwrap_or((None, None)),
         _ => (None, None),
     }
 }
