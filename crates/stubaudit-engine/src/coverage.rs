@@ -1,11 +1,11 @@
 //! Stage `coverage`: reads a line-coverage file and joins it with the hidden
 //! lines, so a report can say which hidden lines no test runs.
 //!
-//! * Formats, told apart by content: LCOV ([`lcov`], cargo-llvm-cov and
-//!   cargo-tarpaulin dialects) and llvm-cov's JSON export ([`llvm_json`]).
+//! * Formats, told apart by content: LCOV (`lcov`, cargo-llvm-cov and
+//!   cargo-tarpaulin dialects) and llvm-cov's JSON export (`llvm_json`).
 //! * The join is on (file, line) only, never on function names: names are
 //!   mangled and repeated per crate build in one dialect, bare in the other.
-//! * Paths are matched to workspace files by [`paths`]: absolute, relative,
+//! * Paths are matched to workspace files by `paths`: absolute, relative,
 //!   or from another checkout.
 //! * Which lines count is the engine's own knowledge (`FileIndex::code_lines`);
 //!   a hidden code line is *covered* (hits > 0), *uncovered* (a record with 0
