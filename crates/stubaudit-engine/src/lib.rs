@@ -21,7 +21,9 @@
 //!
 //! **Architecture invariants.** The engine never prints, never exits, never
 //! builds or runs the audited code and never writes into the audited
-//! workspace. A file that cannot be read or parsed is a [`Diagnostic`] and
+//! workspace (`cargo metadata` runs `--no-deps --offline`). Its output is
+//! deterministic: the same workspace gives the same report whatever the
+//! thread count. A file that cannot be read or parsed is a [`Diagnostic`] and
 //! the audit goes on; only a missing manifest, a failing `cargo metadata`
 //! or an unreadable coverage file stop it, as an [`AuditError`].
 
