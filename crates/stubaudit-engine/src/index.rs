@@ -117,6 +117,9 @@ pub enum CallKind {
         /// The method name.
         name: String,
     },
+    /// `Trait::m(self, …)` or `Type::m(self, …)`: a call on `self` through a
+    /// qualified path.
+    SelfPath(PathSegments),
     /// `Type { … }` or a bare `Type` used as a value (a unit struct).
     Construct(PathSegments),
 }

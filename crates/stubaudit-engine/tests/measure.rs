@@ -330,3 +330,31 @@ mod tests {
         &["high-stub h1 Certifier.certify: FileStore::save, Service::certify"],
     );
 }
+
+#[test]
+fn a_qualified_call_on_self_runs_this_types_impl_of_that_trait() {
+    check(
+        r#"
+pub trait Uploader {
+    fn upload_once(&self, p: &str) -> bool;
+    fn upload(&self, p: &str) -> bool { (0..3).any(|_| self.upload_once(p)) }
+}
+#[cfg_attr(test, mockall::automock)]
+pub trait Archive { fn upload(&self, p: &str) -> bool; }
+pub struct Local;
+impl Uploader for Local {
+    fn upload_once(&self, p: &str) -> bool { std::fs::copy(p, "/tmp/x").is_ok() }
+}
+impl Archive for Local {
+    fn upload(&self, p: &str) -> bool { Uploader::upload(self, p) }
+}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn t() { let mut a = MockArchive::new(); a.expect_upload().return_const(true); }
+}
+"#,
+        &["high-stub h1 Archive.upload: Uploader::upload, Local::upload_once, Local::upload"],
+    );
+}

@@ -255,6 +255,7 @@ pub(super) fn sites_in(
                         .push((call.at, call.len));
                 }
             }
+            CallKind::SelfPath(_) => {}
             CallKind::Construct(path) => {
                 let resolved = graph.resolver.resolve(&fn_item.module, path).join("::");
                 if let Some((double, _)) = lookup.double(&resolved, &fn_item.module) {

@@ -196,6 +196,7 @@ impl Graph {
                         self.method_edge(receiver_ty, name, self_key.as_deref())
                     }
                 }
+                CallKind::SelfPath(path) => self.self_path_edge(fn_item, path, self_key.as_deref()),
                 CallKind::Construct(_) => None,
             };
             if let Some(edge) = edge {
@@ -213,6 +214,36 @@ impl Graph {
     /// exactly one and the name is not one std types share.
     /// Only methods of the caller's own crate are candidates: a name match
     /// across crates is a guess too far.
+    /// `Trait::m(self, …)` inside an impl: the implementing type's `m` of
+    /// that trait (its own, or the trait's default); `Type::m(self, …)`:
+    /// that type's `m`.
+    pub(crate) fn self_path_edge(
+        &self,
+        fn_item: &FnItem,
+        path: &PathSegments,
+        self_key: Option<&str>,
+    ) -> Option<Edge> {
+        let (method, owner) = path.split_last()?;
+        let owner_key = self.resolver.resolve(&fn_item.module, owner).join("::");
+        let self_key = self_key?;
+        if self.traits.contains_key(&owner_key) {
+            let &(file, impl_index, _) = self
+                .trait_impls
+                .get(&owner_key)?
+                .iter()
+                .find(|(_, _, impl_self)| impl_self == self_key)?;
+            let index = &self.files[file].index;
+            let own = index.impls[impl_index]
+                .methods
+                .iter()
+                .find(|&&local| index.fns[local].name == *method)
+                .and_then(|&local| self.fn_id(file, local));
+            let callee = own.or_else(|| self.trait_method(&owner_key, method))?;
+            return Some(Edge::Helper(callee));
+        }
+        self.method_of(&owner_key, method).map(Edge::Helper)
+    }
+
     pub(crate) fn by_name_only(&self, name: &str, caller_crate: &str) -> Option<Edge> {
         if COMMON_METHODS.contains(&name) {
             return None;

@@ -187,12 +187,12 @@ impl<'ast> Visit<'ast> for BodyVisitor<'_> {
                         .args
                         .first()
                         .is_some_and(|first| matches!(receiver(first), Receiver::SelfValue));
-                let path = if on_self {
-                    vec!["Self".to_string(), name.clone()]
+                let kind = if on_self {
+                    CallKind::SelfPath(segments(&func.path))
                 } else {
-                    segments(&func.path)
+                    CallKind::Path(segments(&func.path))
                 };
-                self.push(CallKind::Path(path), last.ident.span(), name.len());
+                self.push(kind, last.ident.span(), name.len());
             }
         } else {
             self.visit_expr(&call.func);
