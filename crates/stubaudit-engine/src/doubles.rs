@@ -459,7 +459,8 @@ pub fn find(graph: &Graph) -> Doubles {
     let per_fn: Vec<Vec<StubSite>> = {
         use rayon::prelude::*;
         let known = &doubles.doubles;
-        (0..graph.fns.len())
+        // Indexed fns only: inherited defaults are copies, not test code of their own.
+        (0..graph.indexed_fns)
             .into_par_iter()
             .map(|fn_id| {
                 let fn_item = graph.fn_item(fn_id);

@@ -85,8 +85,15 @@ pub struct Graph {
     /// Per package, the packages its code can reach (itself and its
     /// workspace dependencies, transitively); empty: no limit.
     pub reach: Vec<HashSet<usize>>,
-    /// Every fn.
+    /// Every fn: the indexed ones first (file by file, in order), then one
+    /// copy of each trait default method per type that inherits it.
     pub fns: Vec<FnRef>,
+    /// How many of `fns` are indexed fns (the rest are inherited defaults).
+    pub indexed_fns: usize,
+    /// Inherited default → the type it runs for (its `Self`).
+    inherited: HashMap<FnId, String>,
+    /// Type key → method → its inherited default.
+    defaults_of_type: HashMap<String, HashMap<String, FnId>>,
     /// Call edges per fn (resolved by type).
     pub edges: Vec<Vec<EdgeAt>>,
     /// Call edges per fn found by method name alone: listed, not followed.
@@ -151,6 +158,9 @@ impl Graph {
             automock_mods: HashSet::default(),
             by_name: HashMap::default(),
             reach: Vec::new(),
+            indexed_fns: 0,
+            inherited: HashMap::default(),
+            defaults_of_type: HashMap::default(),
             traits_of_type: HashMap::default(),
             inherent: HashMap::default(),
             type_aliases: HashMap::default(),
@@ -160,6 +170,7 @@ impl Graph {
             files,
         };
         graph.tables();
+        graph.inherit_defaults();
         // Name-only edges are kept apart: they are listed, never trusted to
         // decide whether or how a fn reaches I/O.
         let all: Vec<Vec<EdgeAt>> = {
@@ -310,7 +321,16 @@ impl Graph {
     /// The resolved self type and trait of the impl that owns `fn_id`.
     pub fn owner_keys(&self, fn_id: FnId) -> (Option<String>, Option<String>) {
         let fn_ref = self.fns[fn_id];
-        match self.fn_item(fn_id).owner {
+        if let Some(self_key) = self.inherited.get(&fn_id) {
+            let (_, trait_key) = self.owner_keys_indexed(fn_ref);
+            return (Some(self_key.clone()), trait_key);
+        }
+        self.owner_keys_indexed(fn_ref)
+    }
+
+    fn owner_keys_indexed(&self, fn_ref: FnRef) -> (Option<String>, Option<String>) {
+        let fn_item = &self.files[fn_ref.file].index.fns[fn_ref.local];
+        match fn_item.owner {
             Owner::Impl(impl_index) => self
                 .impl_keys
                 .get(&(fn_ref.file, impl_index))
@@ -374,10 +394,8 @@ impl Graph {
                 .find(|(_, fn_item)| fn_item.name == method);
             let fn_id = match own {
                 Some((local, _)) => self.fn_id(*file_index, local),
-                None => match self.trait_method(trait_key, method) {
-                    Some(default) if self.fn_item(default).body != Body::Absent => Some(default),
-                    _ => None,
-                },
+                // The default, as run for this type.
+                None => self.inherited_default(self_key, method),
             };
             if let Some(fn_id) = fn_id {
                 found.push(Implementation {
@@ -389,9 +407,59 @@ impl Graph {
         found
     }
 
+    /// The copy of a trait's default `method` that runs for `type_key`.
+    fn inherited_default(&self, type_key: &str, method: &str) -> Option<FnId> {
+        self.defaults_of_type.get(type_key)?.get(method).copied()
+    }
+
+    /// One copy of every default method per type that inherits it, so that
+    /// `self.m()` inside a default resolves to that type's `m`.
+    fn inherit_defaults(&mut self) {
+        self.indexed_fns = self.fns.len();
+        let mut copies: Vec<(FnRef, String, String)> = Vec::new();
+        for (trait_key, impls) in &self.trait_impls {
+            let Some(declared) = self.trait_methods.get(trait_key) else {
+                continue;
+            };
+            for (file, impl_index, self_key) in impls {
+                let index = &self.files[*file].index;
+                let impl_item = &index.impls[*impl_index];
+                if impl_item.blanket {
+                    continue;
+                }
+                for (method, &default) in declared {
+                    let overridden = impl_item
+                        .methods
+                        .iter()
+                        .any(|&local| index.fns[local].name == *method);
+                    if overridden || self.fn_item(default).body == Body::Absent {
+                        continue;
+                    }
+                    copies.push((self.fns[default], self_key.clone(), method.clone()));
+                }
+            }
+        }
+        copies.sort_by(|a, b| (&a.1, &a.2).cmp(&(&b.1, &b.2)));
+        for (fn_ref, self_key, method) in copies {
+            let fn_id = self.fns.len();
+            self.fns.push(fn_ref);
+            self.inherited.insert(fn_id, self_key.clone());
+            self.defaults_of_type
+                .entry(self_key)
+                .or_default()
+                .entry(method)
+                .or_insert(fn_id);
+        }
+    }
+
     fn fn_id(&self, file: usize, local: usize) -> Option<FnId> {
-        // Fns are numbered file by file, in order.
-        let first = self.fns.partition_point(|fn_ref| fn_ref.file < file);
+        // Indexed fns are numbered file by file, in order.
+        let indexed = if self.indexed_fns == 0 {
+            self.fns.len()
+        } else {
+            self.indexed_fns
+        };
+        let first = self.fns[..indexed].partition_point(|fn_ref| fn_ref.file < file);
         let fn_id = first + local;
         (self.fns.get(fn_id) == Some(&FnRef { file, local })).then_some(fn_id)
     }
@@ -406,13 +474,7 @@ impl Graph {
         {
             return fn_ids.first().copied();
         }
-        self.traits_of_type
-            .get(type_key)?
-            .iter()
-            .find_map(|trait_key| {
-                let fn_id = self.trait_method(trait_key, name)?;
-                (self.fn_item(fn_id).body != Body::Absent).then_some(fn_id)
-            })
+        self.inherited_default(type_key, name)
     }
 }
 

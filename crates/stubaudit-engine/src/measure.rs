@@ -254,6 +254,8 @@ fn measure_site(
         })
         .collect();
     ranges.sort();
+    // Copies of one default method (inherited by several types) are one range.
+    ranges.dedup_by(|a, b| (&a.file, a.start, a.end) == (&b.file, b.start, b.end));
     let hidden_lines: u32 = ranges.iter().map(|range| range.lines).sum();
     let more_lines = hidden_lines
         - hidden
