@@ -408,7 +408,7 @@ impl Graph {
     }
 
     /// The copy of a trait's default `method` that runs for `type_key`.
-    fn inherited_default(&self, type_key: &str, method: &str) -> Option<FnId> {
+    pub(crate) fn inherited_default(&self, type_key: &str, method: &str) -> Option<FnId> {
         self.defaults_of_type.get(type_key)?.get(method).copied()
     }
 

@@ -355,6 +355,6 @@ mod tests {
     fn t() { let mut a = MockArchive::new(); a.expect_upload().return_const(true); }
 }
 "#,
-        &["high-stub h1 Archive.upload: Uploader::upload, Local::upload_once, Local::upload"],
+        &["boundary-stub h0 Archive.upload: Uploader::upload, Local::upload_once, Local::upload"],
     );
 }

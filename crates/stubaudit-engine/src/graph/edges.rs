@@ -238,7 +238,7 @@ impl Graph {
                 .iter()
                 .find(|&&local| index.fns[local].name == *method)
                 .and_then(|&local| self.fn_id(file, local));
-            let callee = own.or_else(|| self.trait_method(&owner_key, method))?;
+            let callee = own.or_else(|| self.inherited_default(self_key, method))?;
             return Some(Edge::Helper(callee));
         }
         self.method_of(&owner_key, method).map(Edge::Helper)
