@@ -249,6 +249,7 @@ pub fn find(graph: &Graph) -> Doubles {
         );
     }
     let seams = seam_traits(graph);
+    let mut hand_written: Vec<(String, StandsFor)> = Vec::new();
     for (file_index, file) in graph.files.iter().enumerate() {
         let index = &file.index;
         // A mock of a test-only trait stands in for no production code.
@@ -345,6 +346,12 @@ pub fn find(graph: &Graph) -> Doubles {
                 || !is_test_type(graph, &self_key)
                 || !seams.contains(stands_key(&stands))
             {
+                // A trait written by hand for a `mock!` type (`impl
+                // HttpServerFactory for MockMyFactory`): that mock stands
+                // for the trait too, once every double is known.
+                if is_production_seam(graph, &stands) && self_name.starts_with("Mock") {
+                    hand_written.push((self_key, stands));
+                }
                 // `impl Display for Fake`, a test-only trait, or a test
                 // impl on a production type makes no double.
                 continue;
@@ -450,6 +457,17 @@ pub fn find(graph: &Graph) -> Doubles {
                     methods: Vec::new(),
                 },
             );
+        }
+    }
+    for (mock_key, stands) in hand_written {
+        if let Some(mock) = doubles
+            .doubles
+            .iter_mut()
+            .find(|double| double.key == mock_key)
+        {
+            if !mock.stands_for.contains(&stands) {
+                mock.stands_for.insert(0, stands);
+            }
         }
     }
     let lookup = Lookup::new(graph, &doubles.doubles);

@@ -185,6 +185,8 @@ pub struct FnItem {
     pub params: Vec<(String, TypeRef)>,
     /// What it returns, `Result` and `Option` peeled.
     pub ret: TypeRef,
+    /// Takes `self` in some form: a method, not an associated fn.
+    pub has_receiver: bool,
     /// `let` bindings and closure parameters, in source order.
     pub lets: Vec<Binding>,
     /// Call sites, in source order.

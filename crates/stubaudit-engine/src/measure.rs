@@ -227,7 +227,7 @@ fn measure_site(
         Some(point) => {
             let mut below = BTreeSet::new();
             let descend = !matches!(point.edge, Edge::Boundary { .. } | Edge::TraitMethod { .. });
-            for fn_id in heights.edge_targets(&point.edge) {
+            for fn_id in heights.edge_targets(&point.edge, graph.files[site.file].package) {
                 heights.hide_from(fn_id, descend, &mut below);
             }
             below

@@ -5,7 +5,7 @@
 //! method name within its crate, and is then marked approximate.
 
 use super::{Edge, EdgeAt, FnId, Graph, ReceiverType};
-use crate::index::{CallKind, FnItem, PathSegments};
+use crate::index::{CallKind, FnItem, PathSegments, TypeRef};
 
 /// Calls that are not followed: constructors and conversions.
 const NOT_FOLLOWED: &[&str] = &[
@@ -244,6 +244,23 @@ impl Graph {
         self.method_of(&owner_key, method).map(Edge::Helper)
     }
 
+    /// An associated fn (no `self`) that returns `Self` or its own type,
+    /// possibly in a `Result` or `Option`.
+    fn is_constructor(&self, fn_id: FnId) -> bool {
+        let fn_item = self.fn_item(fn_id);
+        if fn_item.has_receiver {
+            return false;
+        }
+        let (owner_key, _) = self.owner_keys(fn_id);
+        match &fn_item.ret {
+            TypeRef::Path(path) if path.len() == 1 && path[0] == "Self" => true,
+            TypeRef::Path(path) => owner_key.is_some_and(|owner_key| {
+                self.resolver.resolve(&fn_item.module, path).join("::") == owner_key
+            }),
+            _ => false,
+        }
+    }
+
     pub(crate) fn by_name_only(&self, name: &str, caller_crate: &str) -> Option<Edge> {
         if COMMON_METHODS.contains(&name) {
             return None;
@@ -306,6 +323,11 @@ impl Graph {
             let owner_key = resolved[..resolved.len() - 1].join("::");
             if self.types.contains_key(&owner_key) {
                 let callee = self.method_of(&owner_key, last)?;
+                if self.is_constructor(callee) {
+                    // `Record::try_from_signature(..)`: builds a value, not
+                    // followed (DESIGN: constructors are not followed).
+                    return None;
+                }
                 return Some(if Some(owner_key.as_str()) == self_key {
                     Edge::Helper(callee)
                 } else {

@@ -8,6 +8,8 @@ use crate::index::{ChainBase, FnItem, Position, Receiver, Step, TypeRef};
 
 /// Methods that hand back (a view of) the value they are called on.
 const SAME_VALUE: &[&str] = &[
+    "get",
+    "get_or_init",
     "unwrap",
     "expect",
     "clone",

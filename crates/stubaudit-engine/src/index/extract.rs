@@ -400,6 +400,7 @@ impl Extractor {
         };
         FnItem {
             ret,
+            has_receiver: sig.receiver().is_some(),
             name: sig.ident.to_string(),
             module: module.clone(),
             owner,

@@ -74,7 +74,8 @@ pub fn segments(path: &syn::Path) -> PathSegments {
 
 /// Wrappers that a method call sees through.
 const TRANSPARENT: &[&str] = &[
-    "Box", "Arc", "Rc", "Pin", "Mutex", "RwLock", "RefCell", "Cell", "Option",
+    "Box", "Arc", "Rc", "Pin", "Mutex", "RwLock", "RefCell", "Cell", "Option", "OnceLock",
+    "OnceCell", "LazyLock", "Lazy",
 ];
 
 /// What `ty` means for method resolution.

@@ -84,9 +84,10 @@ impl<'g> Heights<'g> {
         let height = if io {
             Some(0)
         } else {
+            let from = self.graph.file_of(fn_id).package;
             edges
                 .iter()
-                .filter_map(|edge| self.layer_height(edge))
+                .filter_map(|edge| self.layer_height(edge, from))
                 .min()
                 .map(|lowest| lowest + 1)
                 .or(clock.then_some(0))
@@ -96,14 +97,15 @@ impl<'g> Heights<'g> {
     }
 
     /// The height of the layer an edge reaches (`None`: helpers, sinks, pure).
-    pub fn layer_height(&mut self, edge: &Edge) -> Option<u32> {
+    /// `from`: the package of the calling fn.
+    pub fn layer_height(&mut self, edge: &Edge, from: usize) -> Option<u32> {
         match edge {
             Edge::Helper(_) | Edge::Sink(_) => None,
             Edge::Boundary { .. } => Some(0),
             Edge::Method(callee) => self.height(*callee),
             Edge::TraitMethod { trait_key, .. } if self.is_boundary(trait_key) => Some(0),
             Edge::TraitMethod { .. } => self
-                .edge_targets(edge)
+                .edge_targets(edge, from)
                 .into_iter()
                 .filter_map(|fn_id| self.height(fn_id))
                 .min(),
@@ -117,17 +119,34 @@ impl<'g> Heights<'g> {
             .is_some_and(|&(file, local)| self.graph.files[file].index.traits[local].boundary)
     }
 
-    /// The production fns a layer edge can land in.
-    pub fn edge_targets(&self, edge: &Edge) -> Vec<FnId> {
+    /// The production fns a layer edge from package `from` can land in:
+    /// through a trait, the impls in packages `from` can reach, when there
+    /// are any (else all: a trait implemented only downstream).
+    pub fn edge_targets(&self, edge: &Edge, from: usize) -> Vec<FnId> {
         match edge {
             Edge::Method(callee) => vec![*callee],
-            Edge::TraitMethod { trait_key, method } | Edge::Boundary { trait_key, method } => self
-                .graph
-                .implementations(trait_key, method, true)
-                .into_iter()
-                .map(|implementation| implementation.fn_id)
-                .filter(|&fn_id| is_production(self.graph, fn_id))
-                .collect(),
+            Edge::TraitMethod { trait_key, method } | Edge::Boundary { trait_key, method } => {
+                let all: Vec<FnId> = self
+                    .graph
+                    .implementations(trait_key, method, true)
+                    .into_iter()
+                    .map(|implementation| implementation.fn_id)
+                    .filter(|&fn_id| is_production(self.graph, fn_id))
+                    .collect();
+                let Some(reach) = self.graph.reach.get(from) else {
+                    return all;
+                };
+                let reachable: Vec<FnId> = all
+                    .iter()
+                    .copied()
+                    .filter(|&fn_id| reach.contains(&self.graph.file_of(fn_id).package))
+                    .collect();
+                if reachable.is_empty() {
+                    all
+                } else {
+                    reachable
+                }
+            }
             Edge::Helper(_) | Edge::Sink(_) => Vec::new(),
         }
     }
@@ -152,12 +171,13 @@ impl<'g> Heights<'g> {
                     .iter()
                     .map(|edge| edge.edge.clone())
                     .collect();
+                let from = self.graph.file_of(member).package;
                 for edge in edges {
-                    if self.layer_height(&edge).is_none() {
+                    if self.layer_height(&edge, from).is_none() {
                         continue;
                     }
                     let below_boundary = self.is_boundary_edge(&edge);
-                    for target in self.edge_targets(&edge) {
+                    for target in self.edge_targets(&edge, from) {
                         if self.height(target).is_some() && !hidden.contains(&target) {
                             stack.push((target, !below_boundary));
                         }
@@ -193,14 +213,15 @@ impl<'g> Heights<'g> {
                         .map(|edge| edge.edge.clone())
                 })
                 .collect();
+            let from = self.graph.file_of(current).package;
             let edge = edges
                 .into_iter()
-                .find(|edge| self.layer_height(edge) == Some(height - 1))?;
+                .find(|edge| self.layer_height(edge, from) == Some(height - 1))?;
             if height == 1 {
                 return Some(self.point(edge));
             }
             current = self
-                .edge_targets(&edge)
+                .edge_targets(&edge, from)
                 .into_iter()
                 .find(|&target| self.height(target) == Some(height - 1))?;
         }
