@@ -120,6 +120,8 @@ pub struct Graph {
     automock_mods: HashSet<String>,
     /// Static or const key → (module, type).
     statics: HashMap<String, (PathSegments, TypeRef)>,
+    /// Generic types that deref to their type parameter (pools, guards).
+    generic_deref: HashSet<String>,
     /// Type key → (module, target) of its `impl Deref`.
     deref_targets: HashMap<String, (PathSegments, TypeRef)>,
     /// Identifiers inside item macros the index could not read.
@@ -166,6 +168,7 @@ impl Graph {
             type_aliases: HashMap::default(),
             macro_idents: HashSet::default(),
             deref_targets: HashMap::default(),
+            generic_deref: HashSet::default(),
             statics: HashMap::default(),
             files,
         };
@@ -231,6 +234,9 @@ impl Graph {
                         .entry(trait_key.clone())
                         .or_default()
                         .push((file_index, impl_index, self_key.clone()));
+                }
+                if let (Some(self_key), true) = (&self_key, impl_item.deref_to_param) {
+                    self.generic_deref.insert(self_key.clone());
                 }
                 if let (Some(self_key), Some(target)) = (&self_key, &impl_item.deref_target) {
                     self.deref_targets

@@ -39,6 +39,9 @@ pub enum TypeRef {
     Path(PathSegments),
     /// A seam: `dyn A + B`, `impl A`, or a generic parameter bounded by these traits.
     Bounds(Vec<PathSegments>),
+    /// A generic type and its first type argument (`Pooled<'_, Conn>`): a
+    /// type that derefs to its parameter is seen through when resolved.
+    Generic(PathSegments, Box<TypeRef>),
     /// What the fn at this path returns (`let repo = open(dir);`), looked
     /// up when the graph resolves it.
     ReturnOf(PathSegments),
@@ -236,6 +239,9 @@ pub struct ImplItem {
     pub blanket: bool,
     /// `type Target = …;` of an `impl Deref`.
     pub deref_target: Option<TypeRef>,
+    /// That target is the impl's own type parameter (`impl<T> Deref for
+    /// Pooled<T> { type Target = T; }`): the type is seen through.
+    pub deref_to_param: bool,
     /// Its methods, as indexes into [`FileIndex::fns`].
     pub methods: Vec<usize>,
 }

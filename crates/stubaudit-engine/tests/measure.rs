@@ -358,3 +358,37 @@ mod tests {
         &["boundary-stub h0 Archive.upload: Uploader::upload, Local::upload_once, Local::upload"],
     );
 }
+
+#[test]
+fn a_generic_guard_that_derefs_to_its_parameter_is_seen_through() {
+    check(
+        r#"
+pub struct Pooled<'a, T> { item: &'a T }
+impl<T> std::ops::Deref for Pooled<'_, T> {
+    type Target = T;
+    fn deref(&self) -> &T { self.item }
+}
+pub struct Conn { file: std::fs::File }
+impl Conn {
+    pub fn size(&self) -> u64 { self.file.metadata().map(|m| m.len()).unwrap_or(0) }
+}
+pub struct Pool { conn: Conn }
+impl Pool {
+    pub fn connection(&self) -> std::io::Result<Pooled<'_, Conn>> { Ok(Pooled { item: &self.conn }) }
+}
+#[cfg_attr(test, mockall::automock)]
+pub trait Repo { fn size(&self) -> u64; }
+pub struct SqlRepo { pool: Pool }
+impl Repo for SqlRepo {
+    fn size(&self) -> u64 { self.pool.connection().map(|c| c.size()).unwrap_or(0) + self.pool.connection().unwrap().size() }
+}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn t() { let mut r = MockRepo::new(); r.expect_size().return_const(1u64); }
+}
+"#,
+        &["high-stub h1 Repo.size: Conn::size, SqlRepo::size"],
+    );
+}

@@ -254,7 +254,7 @@ impl Graph {
         let (owner_key, _) = self.owner_keys(fn_id);
         match &fn_item.ret {
             TypeRef::Path(path) if path.len() == 1 && path[0] == "Self" => true,
-            TypeRef::Path(path) => owner_key.is_some_and(|owner_key| {
+            TypeRef::Path(path) | TypeRef::Generic(path, _) => owner_key.is_some_and(|owner_key| {
                 self.resolver.resolve(&fn_item.module, path).join("::") == owner_key
             }),
             _ => false,

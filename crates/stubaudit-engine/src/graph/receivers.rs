@@ -280,6 +280,16 @@ impl Graph {
                     .collect(),
             ),
             TypeRef::Expr(_) => ReceiverType::Unknown,
+            TypeRef::Generic(path, argument) => {
+                let outer = self.resolve_type(module, &TypeRef::Path(path.clone()), self_key);
+                match &outer {
+                    // `Pooled<'_, Conn>` derefs to `Conn`: a call on it is a call on `Conn`.
+                    ReceiverType::Type(type_key) if self.generic_deref.contains(type_key) => {
+                        self.resolve_type(module, argument, self_key)
+                    }
+                    _ => outer,
+                }
+            }
             TypeRef::ReturnOf(path) => {
                 let resolved = self.resolver.resolve(module, path).join("::");
                 match self

@@ -3,7 +3,7 @@
 //! `todo!()`. Macro arguments that parse as expressions (`assert_eq!(…)`,
 //! `format!(…)`) are read too, since calls hide in them.
 
-use super::types::{segments, type_ref, GenericScope};
+use super::types::{segments, value_type_ref, GenericScope};
 use super::{Binding, Body, Call, CallKind, Chain, ChainBase, Position, Receiver, Step, TypeRef};
 use proc_macro2::Span;
 use syn::punctuated::Punctuated;
@@ -322,7 +322,7 @@ fn binding(pat: &syn::Pat, scope: &GenericScope) -> Option<(String, Position, Op
         }
         syn::Pat::Type(typed) => {
             let (name, at, _) = binding(&typed.pat, scope)?;
-            Some((name, at, Some(type_ref(&typed.ty, scope))))
+            Some((name, at, Some(value_type_ref(&typed.ty, scope))))
         }
         _ => None,
     }

@@ -6,7 +6,7 @@
 //! counts.
 
 use super::body::{body_kind, position, read_block};
-use super::types::{segments, type_ref, GenericScope};
+use super::types::{segments, type_ref, value_type_ref, GenericScope};
 use super::{
     Body, Defined, FileIndex, FnItem, ImplItem, LineSpan, MockMacro, ModDecl, Owner, PathSegments,
     TraitItem, TypeItem, TypeRef, UseItem,
@@ -176,14 +176,14 @@ impl Extractor {
             }
             syn::Item::Const(item_const) => {
                 self.define(module, item_const.ident.to_string());
-                let ty = type_ref(&item_const.ty, scope);
+                let ty = value_type_ref(&item_const.ty, scope);
                 self.index
                     .statics
                     .push((module.clone(), item_const.ident.to_string(), ty));
             }
             syn::Item::Static(item_static) => {
                 self.define(module, item_static.ident.to_string());
-                let ty = type_ref(&item_static.ty, scope);
+                let ty = value_type_ref(&item_static.ty, scope);
                 self.index
                     .statics
                     .push((module.clone(), item_static.ident.to_string(), ty));
@@ -335,6 +335,12 @@ impl Extractor {
                 .attrs
                 .iter()
                 .any(|attr| is_crate_attr(attr, "mry")),
+            deref_to_param: matches!(
+                deref_target_of(item_impl),
+                Some(syn::Type::Path(target)) if target.path.get_ident().is_some_and(|ident| {
+                    item_impl.generics.type_params().any(|param| param.ident == *ident)
+                })
+            ),
             deref_target: item_impl
                 .trait_
                 .as_ref()
@@ -378,7 +384,7 @@ impl Extractor {
             .filter_map(|input| match input {
                 syn::FnArg::Typed(typed) => match &*typed.pat {
                     syn::Pat::Ident(ident) => {
-                        Some((ident.ident.to_string(), type_ref(&typed.ty, scope)))
+                        Some((ident.ident.to_string(), value_type_ref(&typed.ty, scope)))
                     }
                     _ => None,
                 },
@@ -396,7 +402,7 @@ impl Extractor {
         let start = signature_start_line(sig);
         let ret = match &sig.output {
             syn::ReturnType::Default => TypeRef::Unknown,
-            syn::ReturnType::Type(_, ty) => type_ref(peel_result(ty), scope),
+            syn::ReturnType::Type(_, ty) => value_type_ref(peel_result(ty), scope),
         };
         FnItem {
             ret,
@@ -514,7 +520,7 @@ impl Extractor {
             Some("lazy_static") | Some("thread_local") => {
                 // `static ref NAME: Type = …;` (`thread_local!` has no `ref`).
                 for (name, ty) in lazy_statics(&item_macro.mac.tokens) {
-                    let ty = type_ref(&ty, scope);
+                    let ty = value_type_ref(&ty, scope);
                     self.define(module, name.clone());
                     self.index.statics.push((module.clone(), name, ty));
                 }
@@ -560,7 +566,8 @@ fn peel_result(ty: &syn::Type) -> &syn::Type {
     let Some(last) = type_path.path.segments.last() else {
         return ty;
     };
-    if last.ident != "Result" && last.ident != "Option" {
+    // `Result`, `io::Result`, `StdResult`, `anyhow::Result`, `Option`.
+    if !last.ident.to_string().ends_with("Result") && last.ident != "Option" {
         return ty;
     }
     let syn::PathArguments::AngleBracketed(arguments) = &last.arguments else {
@@ -574,6 +581,22 @@ fn peel_result(ty: &syn::Type) -> &syn::Type {
             _ => None,
         })
         .unwrap_or(ty)
+}
+
+/// The `type Target = …;` of an `impl Deref for …`.
+fn deref_target_of(item_impl: &syn::ItemImpl) -> Option<&syn::Type> {
+    let (_, path, _) = item_impl.trait_.as_ref()?;
+    if path
+        .segments
+        .last()
+        .is_none_or(|segment| segment.ident != "Deref")
+    {
+        return None;
+    }
+    item_impl.items.iter().find_map(|item| match item {
+        syn::ImplItem::Type(ty) if ty.ident == "Target" => Some(&ty.ty),
+        _ => None,
+    })
 }
 
 /// What a `use` item says about every binding it makes.
@@ -751,7 +774,7 @@ fn fields(fields: &syn::Fields, scope: &GenericScope) -> Vec<(String, TypeRef)> 
                 .ident
                 .as_ref()
                 .map_or_else(|| index.to_string(), ToString::to_string);
-            (name, type_ref(&field.ty, scope))
+            (name, value_type_ref(&field.ty, scope))
         })
         .collect()
 }

@@ -106,6 +106,42 @@ pub fn type_ref(ty: &syn::Type, scope: &GenericScope) -> TypeRef {
     }
 }
 
+/// Like [`type_ref`], for the type of a value (a field, parameter,
+/// binding or return): a generic path keeps its first type argument.
+pub fn value_type_ref(ty: &syn::Type, scope: &GenericScope) -> TypeRef {
+    match type_ref(ty, scope) {
+        TypeRef::Path(path) => {
+            let argument = innermost_path(ty)
+                .and_then(|type_path| type_path.path.segments.last())
+                .and_then(first_type_argument);
+            match argument {
+                Some(argument) => TypeRef::Generic(path, Box::new(value_type_ref(argument, scope))),
+                None => TypeRef::Path(path),
+            }
+        }
+        other => other,
+    }
+}
+
+/// The path type under references, parentheses and transparent wrappers.
+fn innermost_path(ty: &syn::Type) -> Option<&syn::TypePath> {
+    match ty {
+        syn::Type::Reference(reference) => innermost_path(&reference.elem),
+        syn::Type::Paren(paren) => innermost_path(&paren.elem),
+        syn::Type::Group(group) => innermost_path(&group.elem),
+        syn::Type::Path(type_path) => {
+            let last = type_path.path.segments.last()?;
+            if TRANSPARENT.contains(&last.ident.to_string().as_str()) {
+                if let Some(inner) = first_type_argument(last) {
+                    return innermost_path(inner);
+                }
+            }
+            Some(type_path)
+        }
+        _ => None,
+    }
+}
+
 fn first_type_argument(segment: &syn::PathSegment) -> Option<&syn::Type> {
     let syn::PathArguments::AngleBracketed(arguments) = &segment.arguments else {
         return None;
