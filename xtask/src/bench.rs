@@ -173,33 +173,13 @@ pub fn bench_one(args: &[String]) -> Result<()> {
                 eprintln!("{name:<8} {:>8.3} s", stamp.elapsed().as_secs_f64());
                 stamp = Instant::now();
             };
-            let tree = pool.install(|| stubaudit_engine::files::collect(&workspace, Some(jobs)));
-            lap("files");
-            let crate_names = workspace
-                .packages
-                .iter()
-                .flat_map(|package| {
-                    package
-                        .targets
-                        .iter()
-                        .map(|target| target.crate_name.clone())
-                })
-                .collect();
-            let graph =
-                stubaudit_engine::graph::Graph::build(tree.files, crate_names, Default::default());
-            lap("graph");
-            let doubles = stubaudit_engine::doubles::find(&graph);
-            lap("doubles");
-            let selected = (0..workspace.packages.len()).collect();
-            let stubs = stubaudit_engine::measure::measure(
-                &graph,
-                &doubles,
-                &Default::default(),
-                &selected,
-                &workspace.root,
-            );
-            lap("measure");
-            std::hint::black_box(stubs.len());
+            let options = stubaudit_engine::AuditOptions {
+                jobs: Some(jobs),
+                ..Default::default()
+            };
+            let report =
+                stubaudit_engine::audit_with_stages(&workspace, &options, &mut |stage| lap(stage))?;
+            std::hint::black_box(report.stubs.len());
         }
         "audit" => {
             let options = stubaudit_engine::AuditOptions {

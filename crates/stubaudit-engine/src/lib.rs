@@ -98,7 +98,19 @@ fn reachable_packages(workspace: &Workspace) -> Vec<rustc_hash::FxHashSet<usize>
 
 /// Audits a loaded workspace.
 pub fn audit(workspace: &Workspace, options: &AuditOptions) -> Result<Report, AuditError> {
+    audit_with_stages(workspace, options, &mut |_| {})
+}
+
+/// [`audit`], calling `stage_done` with each stage's name as it ends
+/// (`files`, `graph`, `doubles`, `measure`, `report`): what `cargo xtask
+/// bench` times, on the very pipeline the CLI runs.
+pub fn audit_with_stages(
+    workspace: &Workspace,
+    options: &AuditOptions,
+    stage_done: &mut dyn FnMut(&'static str),
+) -> Result<Report, AuditError> {
     let tree = files::collect(workspace, options.jobs);
+    stage_done("files");
     let crate_names: HashSet<String> = workspace
         .packages
         .iter()
@@ -119,7 +131,9 @@ pub fn audit(workspace: &Workspace, options: &AuditOptions) -> Result<Report, Au
     let mut diagnostics = tree.diagnostics;
     let mut graph = graph::Graph::build(tree.files, crate_names, options.catalog.clone());
     graph.reach = reachable_packages(workspace);
+    stage_done("graph");
     let doubles = doubles::find(&graph);
+    stage_done("doubles");
     let stubs = measure::measure(
         &graph,
         &doubles,
@@ -127,6 +141,7 @@ pub fn audit(workspace: &Workspace, options: &AuditOptions) -> Result<Report, Au
         &selected,
         &workspace.root,
     );
+    stage_done("measure");
     diagnostics.retain(|diagnostic| {
         workspace
             .packages
@@ -140,6 +155,7 @@ pub fn audit(workspace: &Workspace, options: &AuditOptions) -> Result<Report, Au
         coverage::join(&mut report, &coverage, &graph, &workspace.root, &selected);
         report.summarize();
     }
+    stage_done("report");
     // Freeing the graph's many small allocations takes a noticeable share of
     // a large audit: do it on another thread (rust-analyzer's trick), so
     // the report is back as soon as it is made.

@@ -177,13 +177,26 @@ impl Catalog {
 
 /// Whether some catalog entry could match a path starting with `first`.
 fn may_match(first: &str) -> bool {
-    CATALOG.iter().any(|(prefix, _)| {
-        let head = prefix.split("::").next().unwrap_or(prefix);
-        match head.strip_suffix('*') {
-            Some(stem) => first.starts_with(stem),
-            None => head == first,
+    // Built once: this runs for every call into another crate.
+    static HEADS: std::sync::OnceLock<(
+        std::collections::HashSet<&'static str>,
+        Vec<&'static str>,
+    )> = std::sync::OnceLock::new();
+    let (exact, stems) = HEADS.get_or_init(|| {
+        let mut exact = std::collections::HashSet::new();
+        let mut stems = Vec::new();
+        for (prefix, _) in CATALOG {
+            let head = prefix.split("::").next().unwrap_or(prefix);
+            match head.strip_suffix('*') {
+                Some(stem) => stems.push(stem),
+                None => {
+                    exact.insert(head);
+                }
+            }
         }
-    })
+        (exact, stems)
+    });
+    exact.contains(first) || stems.iter().any(|stem| first.starts_with(stem))
 }
 
 /// `key` is `prefix` or continues it at a segment boundary; a prefix

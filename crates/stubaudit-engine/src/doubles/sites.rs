@@ -216,6 +216,12 @@ pub(super) fn sites_in(
                 via_double: false,
             }
         };
+    // An expectation on `method` of `double`: none when no target of the
+    // double declares it (`expect_eq` on a side trait).
+    let expectation = |double: usize, method: &str, at: Position, len: u32| {
+        target_for(&doubles[double], method, graph)
+            .map(|target| site(double, target, Some(method.to_string()), at, len))
+    };
     for call in &fn_item.calls {
         match &call.kind {
             CallKind::Path(path) => {
@@ -238,16 +244,7 @@ pub(super) fn sites_in(
                     swapped.insert(double);
                 }
                 if let Some(method) = last.strip_suffix("_context") {
-                    let Some(target) = target_for(&doubles[double], method, graph) else {
-                        continue;
-                    };
-                    sites.push(site(
-                        double,
-                        target,
-                        Some(method.to_string()),
-                        call.at,
-                        call.len,
-                    ));
+                    sites.extend(expectation(double, method, call.at, call.len));
                 } else if is_constructor(last, doubles[double].kind) {
                     constructions
                         .entry(double)
@@ -289,16 +286,7 @@ pub(super) fn sites_in(
                     swapped.insert(double);
                 }
                 expected.insert(double);
-                let Some(target) = target_for(&doubles[double], method, graph) else {
-                    continue;
-                };
-                sites.push(site(
-                    double,
-                    target,
-                    Some(method.to_string()),
-                    call.at,
-                    call.len,
-                ));
+                sites.extend(expectation(double, method, call.at, call.len));
             }
         }
     }
