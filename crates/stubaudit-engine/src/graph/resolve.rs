@@ -76,6 +76,24 @@ impl Resolver {
             .is_some_and(|first| self.crate_names.contains(first))
     }
 
+    /// The glob imports of `module` that lead outside the workspace
+    /// (`use httpmock::prelude::*`), resolved, in source order. A name that
+    /// nothing else explains may come from one of them: callers that
+    /// recognise doubles or I/O by crate check these (DESIGN "External
+    /// globs bring names"); [`Resolver::resolve`] itself leaves such a name
+    /// as written, since `Ok` or `String` come from the prelude, not the glob.
+    pub fn external_globs(&self, module: &[String]) -> Vec<PathSegments> {
+        let Some(aliases) = self.aliases.get(module) else {
+            return Vec::new();
+        };
+        aliases
+            .iter()
+            .filter(|alias| alias.name == "*")
+            .map(|glob| self.resolve(module, &glob.target))
+            .filter(|target| !self.is_first_party(target))
+            .collect()
+    }
+
     /// Whether `module::name` is an item or module of the workspace.
     pub fn is_defined(&self, path: &[String]) -> bool {
         match path.split_last() {
