@@ -16,7 +16,7 @@ use crate::index::{Body, FnItem, Owner, PathSegments, Position, TypeRef};
 use crate::sinks::{Catalog, SinkKind};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
-pub use resolve::Resolver;
+pub use resolve::{PathId, Resolver, Symbol};
 
 /// A fn anywhere in the workspace: an index into [`Graph::fns`].
 pub type FnId = usize;
