@@ -495,8 +495,8 @@ fn implementations_of(graph: &Graph, target: &StandsFor, method: &str) -> Vec<(F
     match target {
         StandsFor::Trait(key) | StandsFor::Boundary(key) | StandsFor::External(key) => graph
             .implementations(key, method, true)
-            .into_iter()
-            .map(|implementation| (implementation.fn_id, implementation.type_name))
+            .iter()
+            .map(|implementation| (implementation.fn_id, implementation.type_name.clone()))
             .collect(),
         StandsFor::Type(key) => graph
             .method_of(key, method)
