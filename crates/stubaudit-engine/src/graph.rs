@@ -78,6 +78,9 @@ pub struct Implementation {
     pub type_name: String,
 }
 
+/// One trait method's implementations: production only, and all.
+type ImplementationsOf = (Vec<Implementation>, Vec<Implementation>);
+
 /// The resolved workspace.
 pub struct Graph {
     /// Every indexed file.
@@ -403,10 +406,7 @@ impl Graph {
     /// Fills [`Graph::implementation_table`] for every trait method an impl
     /// or the trait declares.
     fn tabulate_implementations(&mut self) {
-        let mut table: HashMap<
-            String,
-            HashMap<String, (Vec<Implementation>, Vec<Implementation>)>,
-        > = HashMap::default();
+        let mut table: HashMap<String, HashMap<String, ImplementationsOf>> = HashMap::default();
         for (trait_key, impls) in &self.trait_impls {
             let mut methods: Vec<&str> = self
                 .trait_methods
