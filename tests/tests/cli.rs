@@ -122,6 +122,17 @@ fn in_a_member_directory_the_audit_takes_that_member() {
     );
     let by_flag = stubaudit(&[&json[..], &["-p", "jira-link"]].concat());
     assert_eq!(run.stdout, by_flag.stdout);
+    // The member's own manifest given by path means the same, as in cargo.
+    let manifest = fixtures_dir().join("jira-link").join("Cargo.toml");
+    let by_path = stubaudit_in(
+        temp_dir().path(),
+        &[
+            &json[..],
+            &["--manifest-path", &manifest.display().to_string()],
+        ]
+        .concat(),
+    );
+    assert_eq!(run.stdout, by_path.stdout);
     // `--workspace` still takes every member from there.
     let run = stubaudit_in(
         &fixtures_dir().join("jira-link"),

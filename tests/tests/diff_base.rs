@@ -344,3 +344,25 @@ fn diff_base_conflicts_with_a_baseline_file() {
         run.stderr
     );
 }
+
+#[test]
+fn diff_base_before_the_workspace_existed_counts_every_finding_as_new() {
+    let workspace = scratch_workspace(&["jira-link"]);
+    let root = workspace.path();
+    write_file(&root.join("NOTES.md"), "the workspace comes next\n");
+    git(root, &["init", "-q"]);
+    git(root, &["add", "NOTES.md"]);
+    git(root, &["commit", "-q", "-m", "notes only"]);
+    let run = audit_workspace(root, &["--diff-base", "HEAD", "--message-format", "json"]);
+    assert_eq!(run.code, ExitCode::Findings);
+    assert_eq!(
+        run.stderr,
+        "note: `HEAD` has no `Cargo.toml`: every finding is new\n"
+    );
+    let report = stable_json(&run.stdout);
+    assert_eq!(
+        report["summary"]["stub_sites"], 3,
+        "the warn and deny findings"
+    );
+    assert_eq!(report["baseline"]["new"].as_array().map(Vec::len), Some(3));
+}

@@ -147,29 +147,27 @@ fn flags(args: &Args) -> policy::Flags {
 }
 
 /// The workspace to audit, with its members selected as cargo selects
-/// them: `-p`, `--workspace`/`--exclude`; otherwise the package whose
-/// manifest is nearest above `dir` (the whole workspace when that is a
-/// virtual manifest).
+/// them: `-p`, `--workspace`/`--exclude`; otherwise the package of
+/// `--manifest-path` or of the manifest nearest above `dir` (the whole
+/// workspace when that is a virtual manifest). `workspace.default-members`
+/// is not read: the engine's `load` does not carry it.
 fn load_selected(args: &Args, dir: &Path) -> Result<Workspace> {
     let selection = Selection {
         packages: args.workspace.package.clone(),
         exclude: args.workspace.exclude.clone(),
     };
-    let (manifest, from_dir) = match &args.manifest.manifest_path {
-        Some(manifest) => (manifest.clone(), false),
-        None => {
-            let manifest = cli::nearest_manifest(dir).ok_or_else(|| {
-                anyhow!(
-                    "could not find `Cargo.toml` in `{}` or any parent directory",
-                    dir.display()
-                )
-            })?;
-            (manifest, true)
-        }
+    let manifest = match &args.manifest.manifest_path {
+        Some(manifest) => manifest.clone(),
+        None => cli::nearest_manifest(dir).ok_or_else(|| {
+            anyhow!(
+                "could not find `Cargo.toml` in `{}` or any parent directory",
+                dir.display()
+            )
+        })?,
     };
     let mut workspace = stubaudit_engine::load::load(Some(&manifest), &selection)?;
     let everything = args.workspace.workspace || args.workspace.all;
-    if from_dir && selection.packages.is_empty() && !everything {
+    if selection.packages.is_empty() && !everything {
         select_package_at(&mut workspace, &manifest);
     }
     Ok(workspace)
@@ -241,8 +239,8 @@ fn audit_base(
     let Some(manifest) = tree.manifest() else {
         writeln!(
             stderr,
-            "note: `{rev}` has no workspace at `{}`: every finding is new",
-            tree.workspace_dir().display()
+            "note: `{rev}` has no `{}`: every finding is new",
+            tree.workspace_dir().join("Cargo.toml").display()
         )?;
         return Ok(baseline::Baseline::empty());
     };
