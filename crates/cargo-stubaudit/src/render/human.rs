@@ -83,13 +83,19 @@ pub fn render(report: &Report, options: &Options) -> String {
         }
     }
     if !options.quiet {
-        out.push_str(&summary(report));
+        out.push_str(&summary_since(report, options.diff_base.as_deref()));
     }
     out
 }
 
 /// The closing summary line(s).
 pub fn summary(report: &Report) -> String {
+    summary_since(report, None)
+}
+
+/// The closing summary line(s); with `diff_base`, the failing findings are
+/// those new or worse since that revision.
+pub fn summary_since(report: &Report, diff_base: Option<&str>) -> String {
     let summary = &report.summary;
     let counts: Vec<String> = Code::ALL
         .iter()
@@ -126,9 +132,13 @@ pub fn summary(report: &Report) -> String {
                 .filter(|stub| baseline.new.contains(&stub.id) || baseline.worse.contains(&stub.id))
                 .count();
             let forgiven = denied.len() - failing;
+            let against = match diff_base {
+                Some(rev) => format!("since `{rev}`"),
+                None => "than the baseline".to_string(),
+            };
             if failing > 0 {
                 line.push_str(&format!(
-                    "\nerror: {failing} denied finding{} new or worse than the baseline",
+                    "\nerror: {failing} denied finding{} new or worse {against}",
                     plural(failing)
                 ));
             }
