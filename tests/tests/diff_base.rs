@@ -366,3 +366,23 @@ fn diff_base_before_the_workspace_existed_counts_every_finding_as_new() {
     );
     assert_eq!(report["baseline"]["new"].as_array().map(Vec::len), Some(3));
 }
+
+#[test]
+fn diff_base_with_a_missing_object_exits_2_naming_it() {
+    let repository = two_commit_repository();
+    let root = repository.path();
+    let oid = git(root, &["rev-parse", "HEAD~1:jira-link/src/store.rs"]);
+    let oid = oid.trim();
+    let object = root.join(".git/objects").join(&oid[..2]).join(&oid[2..]);
+    assert!(
+        std::fs::remove_file(&object).is_ok(),
+        "{}",
+        object.display()
+    );
+    let run = audit_workspace(root, &["--diff-base", "HEAD~1"]);
+    assert_eq!(run.code, ExitCode::Failed);
+    assert_eq!(
+        run.stderr,
+        format!("error: object `{oid}` of the base is missing from the repository (a partial clone? fetch the base first)\n")
+    );
+}

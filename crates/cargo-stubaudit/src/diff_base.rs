@@ -316,14 +316,14 @@ impl Git {
                 if reader.read_line(&mut header)? == 0 {
                     return Ok(());
                 }
-                let mut fields = header.trim_end().split(' ');
-                let (Some(oid), Some(kind), Some(size)) =
-                    (fields.next(), fields.next(), fields.next())
-                else {
-                    bail!(
-                        "`git cat-file` cannot read object `{}` (a partial clone? fetch the base first)",
-                        header.trim_end()
-                    );
+                let fields: Vec<&str> = header.trim_end().split(' ').collect();
+                let [oid, kind, size] = fields[..] else {
+                    match fields[..] {
+                        [oid, "missing"] => bail!(
+                            "object `{oid}` of the base is missing from the repository (a partial clone? fetch the base first)"
+                        ),
+                        _ => bail!("unexpected `git cat-file` output `{}`", header.trim_end()),
+                    }
                 };
                 let size: usize = size.parse().map_err(|_| {
                     anyhow!("unexpected `git cat-file` header `{}`", header.trim_end())
@@ -337,8 +337,14 @@ impl Git {
                 }
             }
         })();
-        let fed = feeder.join();
+        // Closing the pipe (and, on an error, killing git) ends the feeder
+        // too, should it still be writing.
+        drop(reader);
+        if read.is_err() {
+            let _ = child.kill();
+        }
         let status = child.wait()?;
+        let fed = feeder.join();
         read?;
         match fed {
             Ok(Ok(())) if status.success() => Ok(()),
