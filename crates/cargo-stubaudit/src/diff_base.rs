@@ -3,7 +3,9 @@
 //! now and as they were at REV, and matched with the baseline's rules
 //! ([`baseline::compare`]: same key, new or higher or hiding more lines);
 //! the report keeps only the new and worse ones, so a pull request's
-//! summary shows what this change did.
+//! summary shows what this change did. The base is audited under its own
+//! `stubaudit` tables and the same flags, without coverage (so uncovered
+//! counts never make a finding worse).
 //!
 //! **How the base is read.** With git's plumbing, never its porcelain, and
 //! never through the user's worktree or index: `git rev-parse` finds the
@@ -25,9 +27,11 @@
 //! lazily fetches a missing blob). `cat-file --batch` without `--filters`
 //! or `--textconv` gives the committed bytes and runs no driver, and every
 //! git call here also passes `-c core.fsmonitor=false -c
-//! core.hooksPath=<none> -c protocol.allow=never` and
+//! core.hooksPath=/dev/null -c protocol.allow=never` and
 //! `GIT_NO_LAZY_FETCH=1`, so no program that the repository configures
-//! runs and nothing reaches the network. The tree's paths are checked
+//! runs and nothing reaches the network. Only `Cargo.toml` and `*.rs` files
+//! are extracted, so REV's `.cargo/config.toml` or `rust-toolchain.toml`
+//! cannot steer the `cargo metadata` run on the base either. The tree's paths are checked
 //! (plain relative components only, no `.git`) and files are created with
 //! `create_new`, so a crafted tree cannot write outside the directory;
 //! symlinks are not created but copied from the file they name inside the
