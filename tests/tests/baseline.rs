@@ -182,3 +182,29 @@ fn a_broken_baseline_exits_2_naming_file_and_line() {
         )
     );
 }
+
+#[test]
+fn write_baseline_with_output_writes_both_files() {
+    let dir = temp_dir();
+    let file = dir.path().join("baseline.json");
+    let report = dir.path().join("report.json");
+    let run = audit_fixture(
+        "jira-link",
+        &[
+            "--write-baseline",
+            &file.display().to_string(),
+            "--output",
+            &report.display().to_string(),
+            "--message-format",
+            "json",
+        ],
+    );
+    assert_eq!(run.code, ExitCode::Clean);
+    assert_eq!(run.stdout, "");
+    assert_eq!(
+        run.stderr,
+        format!("wrote baseline `{}` (3 findings)\n", file.display())
+    );
+    let written = stable_json(&read_file(&report));
+    assert_eq!(written["summary"]["stub_sites"], 5);
+}

@@ -156,10 +156,15 @@ impl Git {
             })?;
         let mut entries = BTreeMap::new();
         for record in output.split(|&byte| byte == 0).filter(|r| !r.is_empty()) {
+            let tab = record.iter().position(|&byte| byte == b'\t');
+            let Some((header, path)) = tab.map(|tab| (&record[..tab], &record[tab + 1..])) else {
+                bail!(
+                    "unexpected `git ls-tree` line `{}`",
+                    String::from_utf8_lossy(record)
+                );
+            };
+            let header = String::from_utf8_lossy(header);
             let record = String::from_utf8_lossy(record);
-            let (header, path) = record
-                .split_once('\t')
-                .ok_or_else(|| anyhow!("unexpected `git ls-tree` line `{record}`"))?;
             let mut fields = header.split(' ');
             let (Some(mode), Some(kind), Some(oid)) = (fields.next(), fields.next(), fields.next())
             else {
@@ -170,7 +175,7 @@ impl Git {
                 continue;
             }
             entries.insert(
-                PathBuf::from(path),
+                path_from_bytes(path),
                 Entry {
                     mode: mode.to_string(),
                     oid: oid.to_string(),
@@ -258,6 +263,19 @@ impl Git {
                 bail!("`git cat-file` failed: {}", stderr.trim())
             }
         }
+    }
+}
+
+/// A path as git stores it: bytes, kept exact where the OS allows.
+fn path_from_bytes(bytes: &[u8]) -> PathBuf {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        PathBuf::from(std::ffi::OsStr::from_bytes(bytes))
+    }
+    #[cfg(not(unix))]
+    {
+        PathBuf::from(String::from_utf8_lossy(bytes).into_owned())
     }
 }
 
