@@ -138,8 +138,7 @@ pub struct Graph {
     /// Method name → what declares it: an inherent method, or a trait.
     by_name: HashMap<String, Vec<Edge>>,
     /// Trait key → method → its implementations (production only, all).
-    implementation_table:
-        HashMap<String, HashMap<String, (Vec<Implementation>, Vec<Implementation>)>>,
+    implementation_table: HashMap<String, HashMap<String, ImplementationsOf>>,
 }
 
 impl Graph {
