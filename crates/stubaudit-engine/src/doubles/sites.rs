@@ -4,161 +4,37 @@
 //! to the double and the method it replaces; the receiver of an
 //! expectation is typed through the graph, with a method-name fallback.
 
-use super::{Double, DoubleKind, StandsFor, StubSite, LIBRARY_DOUBLES};
-use crate::graph::{key, Graph, ReceiverType};
-use crate::index::{CallKind, FnItem, PathSegments, Position, Receiver, TypeRef};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use super::library::{constructed_method, HttpFlavour};
+use super::names::Lookup;
+use super::wire::WIRE_CONSTRUCTORS;
+use super::{Double, DoubleKind, StandsFor, StubSite};
+use crate::graph::{Graph, ReceiverType};
+use crate::index::{CallKind, FnItem, Position, Receiver};
+use std::collections::{BTreeMap, HashSet};
 
-/// Wire-level server constructors.
-const WIRE_CONSTRUCTORS: &[&str] = &[
-    "wiremock::MockServer::start",
-    "wiremock::MockServer::builder",
-    "httpmock::MockServer::start",
-    "httpmock::MockServer::start_async",
-    "httpmock::MockServer::connect",
-    "mockito::Server::new",
-    "mockito::Server::new_async",
-    "mockito::Server::new_with_opts",
-    "mockito::Server::new_with_opts_async",
-    "mockito::mock",
-];
-
-/// How test code names doubles.
-pub(super) struct Lookup {
-    /// Double key → double.
-    by_key: HashMap<String, usize>,
-    /// Real type key → (module of the `#[double] use`, the automock of its
-    /// inherent impl): in test code under that module, the real name means
-    /// the mock. (In the defining module's own tests it is the real type.)
-    doubled: HashMap<String, Vec<(PathSegments, usize)>>,
-    /// Method name → the generated mocks whose target declares it: the
-    /// fallback for `x.expect_m()` when `x`'s type is unknown.
-    by_method: HashMap<String, Vec<usize>>,
-}
-
-impl Lookup {
-    pub(super) fn new(graph: &Graph, doubles: &[Double]) -> Lookup {
-        let by_key: HashMap<String, usize> = doubles
-            .iter()
-            .enumerate()
-            .map(|(index, double)| (double.key.clone(), index))
-            .collect();
-        let mut doubled = HashMap::new();
-        for file in &graph.files {
-            for use_item in file.index.uses.iter().filter(|use_item| use_item.double) {
-                let real = graph
-                    .resolver
-                    .resolve(&use_item.module, &use_item.target)
-                    .join("::");
-                let mock = doubles.iter().position(|double| {
-                    matches!(
-                        double.kind,
-                        DoubleKind::MockallAutomock | DoubleKind::MockallMock
-                    ) && double.stands_for.contains(&StandsFor::Type(real.clone()))
-                });
-                if let Some(mock) = mock {
-                    doubled
-                        .entry(real)
-                        .or_insert_with(Vec::new)
-                        .push((use_item.module.clone(), mock));
-                }
+/// Every stub site, in fn order.
+pub(super) fn find(graph: &Graph, doubles: &[Double]) -> Vec<StubSite> {
+    use rayon::prelude::*;
+    let lookup = Lookup::new(graph, doubles);
+    let http_flavour = HttpFlavour::new(graph);
+    // Test fns are independent of one another: find their sites in
+    // parallel, then keep them in fn order. Indexed fns only: inherited
+    // defaults are copies, not test code of their own.
+    let per_fn: Vec<Vec<StubSite>> = (0..graph.indexed_fns)
+        .into_par_iter()
+        .map(|fn_id| {
+            let fn_item = graph.fn_item(fn_id);
+            let mut sites = Vec::new();
+            if !fn_item.in_test && !graph.file_of(fn_id).in_test {
+                return sites;
             }
-        }
-        // `type MockRuntime = MockBase<RuntimeCall>;` names a double too.
-        let mut aliased = HashMap::new();
-        for file in &graph.files {
-            for (module, name, target) in &file.index.aliases {
-                if let TypeRef::Path(path) = target {
-                    let target_key = graph.resolver.resolve(module, path).join("::");
-                    if let Some(&double) = by_key.get(&target_key) {
-                        aliased.insert(key(module, name), double);
-                    }
-                }
-            }
-        }
-        let mut by_key = by_key;
-        for (alias, double) in aliased {
-            by_key.entry(alias).or_insert(double);
-        }
-        let mut by_method: HashMap<String, Vec<usize>> = HashMap::new();
-        for (index, double) in doubles.iter().enumerate() {
-            let generated = matches!(
-                double.kind,
-                DoubleKind::MockallAutomock
-                    | DoubleKind::MockallMock
-                    | DoubleKind::Faux
-                    | DoubleKind::Mry
-            );
-            if !generated {
-                continue;
-            }
-            let mut names: Vec<String> = Vec::new();
-            for stands in &double.stands_for {
-                match stands {
-                    StandsFor::Trait(trait_key) => {
-                        if let Some(&(file, local)) = graph.traits.get(trait_key) {
-                            let index = &graph.files[file].index;
-                            names.extend(
-                                index.traits[local]
-                                    .methods
-                                    .iter()
-                                    .map(|&m| index.fns[m].name.clone()),
-                            );
-                        }
-                    }
-                    StandsFor::Type(type_key) => {
-                        names.extend(
-                            graph
-                                .inherent
-                                .get(type_key)
-                                .into_iter()
-                                .flatten()
-                                .map(|&fn_id| graph.fn_item(fn_id).name.clone()),
-                        );
-                    }
-                    _ => {}
-                }
-            }
-            names.sort();
-            names.dedup();
-            for name in names {
-                by_method.entry(name).or_default().push(index);
-            }
-        }
-        Lookup {
-            by_key,
-            doubled,
-            by_method,
-        }
-    }
-
-    /// Like [`Lookup::double`], but a `#[double]` swap counts in any scope:
-    /// for `x.expect_m()`, whose receiver can only be a mock.
-    fn expecting(&self, key: &str, module: &[String]) -> Option<(usize, bool)> {
-        if let Some((_, mock)) = self.doubled.get(key).and_then(|swaps| swaps.first()) {
-            return Some((*mock, true));
-        }
-        self.double(key, module)
-    }
-
-    /// The double a resolved type key names in test code in `module`, and
-    /// whether it came through `#[double]`.
-    fn double(&self, key: &str, module: &[String]) -> Option<(usize, bool)> {
-        // Where the real type is defined (and below), its name is the real
-        // type, whatever a parent module swaps.
-        let real_module: Vec<&str> = key.split("::").collect();
-        let defining = real_module
-            .split_last()
-            .map_or(&[][..], |(_, module)| module);
-        let at_home =
-            module.len() >= defining.len() && module.iter().zip(defining).all(|(a, b)| a == b);
-        if let Some(swaps) = self.doubled.get(key).filter(|_| !at_home) {
-            if let Some((_, mock)) = swaps.iter().find(|(scope, _)| module.starts_with(scope)) {
-                return Some((*mock, true));
-            }
-        }
-        self.by_key.get(key).map(|&double| (double, false))
-    }
+            let file = graph.fns[fn_id].file;
+            sites_in(graph, doubles, &lookup, file, fn_item, &mut sites);
+            http_flavour.retarget(graph.files[file].package, &mut sites);
+            sites
+        })
+        .collect();
+    per_fn.into_iter().flatten().collect()
 }
 
 /// Whether `fn_item` (in file `file`) belongs to the fake itself: one of
@@ -190,7 +66,7 @@ fn builds_itself(graph: &Graph, file: usize, fn_item: &FnItem, fake: &Double) ->
 }
 
 /// The stub sites in one test-code fn.
-pub(super) fn sites_in(
+fn sites_in(
     graph: &Graph,
     doubles: &[Double],
     lookup: &Lookup,
@@ -299,10 +175,7 @@ pub(super) fn sites_in(
             // A fake made by its own code or its own tests stubs nothing.
             continue;
         }
-        let method = LIBRARY_DOUBLES
-            .iter()
-            .find(|(path, _, _)| *path == known.key)
-            .and_then(|(_, _, method)| method.map(String::from));
+        let method = constructed_method(&known.key);
         if known.kind == DoubleKind::Stubaudit && method.is_none() {
             // A library mock with no expectation set here: configured elsewhere.
             continue;

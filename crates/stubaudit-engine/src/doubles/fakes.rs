@@ -1,0 +1,176 @@
+//! Hand-written fakes: `impl Trait for Fake` in test code (or test-support
+//! crates and modules), whatever the type's name, standing in for a
+//! production seam; a fake stands for each method it writes.
+
+use super::names::{stands_for_trait, PLUMBING};
+use super::{Double, DoubleKind, Registry, StandsFor};
+use crate::graph::{Edge, Graph};
+use crate::index::{ImplItem, TypeRef};
+use std::collections::HashSet;
+
+/// Registers every hand-written fake, and the traits written by hand for
+/// `mock!` types (`impl HttpServerFactory for MockMyFactory`).
+pub(super) fn add(graph: &Graph, registry: &mut Registry) {
+    let seams = seam_traits(graph);
+    let mut hand_written: Vec<(String, StandsFor)> = Vec::new();
+    for (file_index, file) in graph.files.iter().enumerate() {
+        let index = &file.index;
+        for impl_item in index.impls.iter().filter(|impl_item| !impl_item.automock) {
+            let test_code = impl_item.in_test || file.in_test;
+            let Some(fake) = fake_impl(graph, impl_item, test_code, &seams) else {
+                continue;
+            };
+            match fake {
+                Fake::Double(stands) => {
+                    let TypeRef::Path(self_path) = &impl_item.self_ty else {
+                        continue;
+                    };
+                    registry.add(Double {
+                        name: self_path.last().cloned().unwrap_or_default(),
+                        key: graph
+                            .resolver
+                            .resolve(&impl_item.module, self_path)
+                            .join("::"),
+                        kind: DoubleKind::Fake,
+                        stands_for: vec![stands],
+                        defined_at: Some((file_index, impl_item.at)),
+                        methods: impl_item
+                            .methods
+                            .iter()
+                            .map(|&local| index.fns[local].name.clone())
+                            .collect(),
+                    });
+                }
+                Fake::MockTrait(self_key, stands) => hand_written.push((self_key, stands)),
+            }
+        }
+    }
+    for (mock_key, stands) in hand_written {
+        if let Some(mock) = registry.get_mut(&mock_key) {
+            if !mock.stands_for.contains(&stands) {
+                mock.stands_for.insert(0, stands);
+            }
+        }
+    }
+}
+
+/// What a hand-written impl block makes.
+enum Fake {
+    /// A fake standing for this.
+    Double(StandsFor),
+    /// A trait written by hand for a `mock!` type (by key).
+    MockTrait(String, StandsFor),
+}
+
+/// Whether `impl_item` makes a fake, and of what.
+fn fake_impl(
+    graph: &Graph,
+    impl_item: &ImplItem,
+    test_code: bool,
+    seams: &HashSet<String>,
+) -> Option<Fake> {
+    let TypeRef::Path(self_path) = &impl_item.self_ty else {
+        return None;
+    };
+    let self_name = self_path.last()?;
+    let trait_path = impl_item.trait_path.as_ref().filter(|_| test_code)?;
+    let self_key = graph
+        .resolver
+        .resolve(&impl_item.module, self_path)
+        .join("::");
+    let stands = stands_for_trait(
+        graph,
+        &graph.resolver.resolve(&impl_item.module, trait_path),
+    );
+    if let StandsFor::External(path) = &stands {
+        // A fake of another crate's trait (`impl tower::Service<Req> for
+        // MockSubgraph`) counts when its name says so; `impl Display for
+        // Fake` never does.
+        let plumbing = path.starts_with("std::")
+            || path.starts_with("core::")
+            || path.starts_with("serde::")
+            || !path.contains("::")
+            || path
+                .rsplit("::")
+                .next()
+                .is_some_and(|name| PLUMBING.contains(&name));
+        return (!plumbing && looks_like_double(self_name) && is_test_type(graph, &self_key))
+            .then_some(Fake::Double(stands));
+    }
+    if is_production_seam(graph, &stands)
+        && is_test_type(graph, &self_key)
+        && seams.contains(stands_key(&stands))
+    {
+        return Some(Fake::Double(stands));
+    }
+    // A trait written by hand for a `mock!` type: that mock stands for the
+    // trait too, once every double is known. `impl Display for Fake`, a
+    // test-only trait, or a test impl on a production type makes no double.
+    (is_production_seam(graph, &stands) && self_name.starts_with("Mock"))
+        .then_some(Fake::MockTrait(self_key, stands))
+}
+
+/// A name that announces a double: a hint, used only where nothing else
+/// tells (fakes of another crate's traits).
+fn looks_like_double(name: &str) -> bool {
+    [
+        "Mock",
+        "Fake",
+        "Stub",
+        "Dummy",
+        "Spy",
+        "InMemory",
+        "Recording",
+    ]
+    .iter()
+    .any(|hint| name.starts_with(hint))
+}
+
+/// Traits that production code calls through (a `dyn`, a generic bound, an
+/// `impl Trait`): only those can be faked to any effect. A test type that
+/// implements a codec or marker trait is test data, not a double.
+fn seam_traits(graph: &Graph) -> HashSet<String> {
+    let mut seams = HashSet::new();
+    for (fn_id, edges) in graph.edges.iter().enumerate() {
+        if graph.fn_item(fn_id).in_test || graph.file_of(fn_id).in_test {
+            continue;
+        }
+        for edge in edges {
+            match &edge.edge {
+                Edge::TraitMethod { trait_key, .. } | Edge::Boundary { trait_key, .. } => {
+                    seams.insert(trait_key.clone());
+                }
+                _ => {}
+            }
+        }
+    }
+    seams
+}
+
+/// The trait key of a trait-like target.
+fn stands_key(stands: &StandsFor) -> &str {
+    match stands {
+        StandsFor::Trait(key) | StandsFor::Boundary(key) | StandsFor::External(key) => key,
+        StandsFor::Type(key) | StandsFor::Module(key) => key,
+        StandsFor::Wire => "",
+    }
+}
+
+/// A production trait of the workspace, or a boundary.
+fn is_production_seam(graph: &Graph, stands: &StandsFor) -> bool {
+    match stands {
+        StandsFor::Boundary(_) => true,
+        StandsFor::Trait(trait_key) => graph.traits.get(trait_key).is_some_and(|&(file, local)| {
+            !graph.files[file].in_test && !graph.files[file].index.traits[local].in_test
+        }),
+        _ => false,
+    }
+}
+
+/// A first-party type defined in test code (a test module, a test target,
+/// a test-support crate).
+fn is_test_type(graph: &Graph, type_key: &str) -> bool {
+    graph.types.get(type_key).is_some_and(|&(file, local)| {
+        graph.files[file].in_test || graph.files[file].index.types[local].in_test
+    })
+}
