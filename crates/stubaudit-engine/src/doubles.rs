@@ -169,6 +169,11 @@ impl Registry {
     }
 }
 
+/// The key of a free fn (`module::name`): a hand-written test server's.
+fn graph_key(fn_item: &crate::index::FnItem) -> String {
+    crate::graph::key(&fn_item.module, &fn_item.name)
+}
+
 /// Finds every double and stub site.
 pub fn find(graph: &Graph) -> Doubles {
     let mut registry = Registry::default();

@@ -6,16 +6,29 @@
 
 use super::library::{constructed_method, HttpFlavour};
 use super::names::Lookup;
-use super::wire::WIRE_CONSTRUCTORS;
+use super::wire::{self, WireNames, STUB_TRANSPORTS, WIRE_CRATES};
 use super::{Double, DoubleKind, StandsFor, StubSite};
 use crate::graph::{Graph, ReceiverType};
 use crate::index::{CallKind, FnItem, Position, Receiver};
 use std::collections::{BTreeMap, HashSet};
 
+/// What finding sites reads: the graph, the doubles and how code names them.
+struct Finder<'a> {
+    graph: &'a Graph,
+    doubles: &'a [Double],
+    lookup: Lookup,
+    wire: WireNames,
+}
+
 /// Every stub site, in fn order.
 pub(super) fn find(graph: &Graph, doubles: &[Double]) -> Vec<StubSite> {
     use rayon::prelude::*;
-    let lookup = Lookup::new(graph, doubles);
+    let finder = Finder {
+        graph,
+        doubles,
+        lookup: Lookup::new(graph, doubles),
+        wire: WireNames::new(graph, doubles),
+    };
     let http_flavour = HttpFlavour::new(graph);
     // Test fns are independent of one another: find their sites in
     // parallel, then keep them in fn order. Indexed fns only: inherited
@@ -29,7 +42,7 @@ pub(super) fn find(graph: &Graph, doubles: &[Double]) -> Vec<StubSite> {
                 return sites;
             }
             let file = graph.fns[fn_id].file;
-            sites_in(graph, doubles, &lookup, file, fn_item, &mut sites);
+            finder.sites_in(file, fn_item, &mut sites);
             http_flavour.retarget(graph.files[file].package, &mut sites);
             sites
         })
@@ -65,129 +78,304 @@ fn builds_itself(graph: &Graph, file: usize, fn_item: &FnItem, fake: &Double) ->
     }
 }
 
-/// The stub sites in one test-code fn.
-fn sites_in(
-    graph: &Graph,
-    doubles: &[Double],
-    lookup: &Lookup,
+/// The sites one test-code fn collects: constructions (kept until the fn's
+/// expectations are known), expectations and routes.
+struct FnSites<'a> {
     file: usize,
-    fn_item: &FnItem,
-    sites: &mut Vec<StubSite>,
-) {
-    let test = test_name(fn_item, graph.files[file].role.is_test());
-    let mut constructions: BTreeMap<usize, Vec<(Position, u32)>> = BTreeMap::new();
-    let mut expected: HashSet<usize> = HashSet::new();
-    let first_site = sites.len();
-    let mut swapped: HashSet<usize> = HashSet::new();
-    let site =
-        |double: usize, target: StandsFor, method: Option<String>, at: Position, len: u32| {
-            StubSite {
-                file,
-                at,
-                len,
-                test: test.clone(),
-                double,
-                target,
-                method,
-                via_double: false,
-            }
+    test: String,
+    fn_item: &'a FnItem,
+    constructions: BTreeMap<usize, Vec<(Position, u32)>>,
+    expected: HashSet<usize>,
+    swapped: HashSet<usize>,
+    sites: Vec<StubSite>,
+}
+
+impl FnSites<'_> {
+    fn push(
+        &mut self,
+        double: usize,
+        target: StandsFor,
+        method: Option<String>,
+        at: Position,
+        len: u32,
+    ) {
+        self.sites.push(StubSite {
+            file: self.file,
+            at,
+            len,
+            test: self.test.clone(),
+            double,
+            target,
+            method,
+            via_double: false,
+        });
+    }
+
+    fn construct(&mut self, double: usize, at: Position, len: u32) {
+        self.constructions
+            .entry(double)
+            .or_default()
+            .push((at, len));
+    }
+}
+
+impl Finder<'_> {
+    /// The stub sites in one test-code fn.
+    fn sites_in(&self, file: usize, fn_item: &FnItem, sites: &mut Vec<StubSite>) {
+        let mut found = FnSites {
+            file,
+            test: test_name(fn_item, self.graph.files[file].role.is_test()),
+            fn_item,
+            constructions: BTreeMap::new(),
+            expected: HashSet::new(),
+            swapped: HashSet::new(),
+            sites: Vec::new(),
         };
-    // An expectation on `method` of `double`: none when no target of the
-    // double declares it (`expect_eq` on a side trait).
-    let expectation = |double: usize, method: &str, at: Position, len: u32| {
-        target_for(&doubles[double], method, graph)
-            .map(|target| site(double, target, Some(method.to_string()), at, len))
-    };
-    for call in &fn_item.calls {
-        match &call.kind {
-            CallKind::Path(path) => {
-                let resolved = graph.resolver.resolve(&fn_item.module, path);
-                let Some((last, owner)) = resolved.split_last() else {
-                    continue;
-                };
-                let resolved_key = resolved.join("::");
-                if WIRE_CONSTRUCTORS.contains(&resolved_key.as_str()) {
-                    if let Some((double, _)) = lookup.double(&owner.join("::"), &fn_item.module) {
-                        sites.push(site(double, StandsFor::Wire, None, call.at, call.len));
-                    }
-                    continue;
-                }
-                let Some((double, via_double)) = lookup.double(&owner.join("::"), &fn_item.module)
-                else {
-                    continue;
-                };
-                if via_double {
-                    swapped.insert(double);
-                }
-                if let Some(method) = last.strip_suffix("_context") {
-                    sites.extend(expectation(double, method, call.at, call.len));
-                } else if is_constructor(last, doubles[double].kind) {
-                    constructions
-                        .entry(double)
-                        .or_default()
-                        .push((call.at, call.len));
-                }
-            }
-            CallKind::SelfPath(_) => {}
-            CallKind::Construct(path) => {
-                let resolved = graph.resolver.resolve(&fn_item.module, path).join("::");
-                if let Some((double, _)) = lookup.double(&resolved, &fn_item.module) {
-                    // A faux double is built with `X::faux()`; `X { … }` is the real one.
-                    if doubles[double].kind != DoubleKind::Faux {
-                        constructions
-                            .entry(double)
-                            .or_default()
-                            .push((call.at, call.len));
+        for call in &fn_item.calls {
+            match &call.kind {
+                CallKind::Path(path) => self.path_call(&mut found, path, call.at, call.len),
+                CallKind::SelfPath(_) => {}
+                CallKind::Construct(path) => {
+                    let resolved = self
+                        .graph
+                        .resolver
+                        .resolve(&fn_item.module, path)
+                        .join("::");
+                    if let Some((double, _)) = self.lookup.double(&resolved, &fn_item.module) {
+                        // A faux double is built with `X::faux()`; `X { … }`
+                        // is the real one. A wire double is set up by routes.
+                        if !matches!(
+                            self.doubles[double].kind,
+                            DoubleKind::Faux | DoubleKind::Wire
+                        ) {
+                            found.construct(double, call.at, call.len);
+                        }
                     }
                 }
-            }
-            CallKind::Method { receiver, name } => {
-                // mockall's `expect_m`, faux's `when!` (read as `expect_m`),
-                // mry's `mock_m`.
-                let (method, mry) = match (name.strip_prefix("expect_"), name.strip_prefix("mock_"))
-                {
-                    (Some(method), _) => (method, false),
-                    (None, Some(method)) => (method, true),
-                    (None, None) => continue,
-                };
-                let Some((double, via_double)) =
-                    receiver_double(graph, lookup, fn_item, receiver, call.at, method)
-                else {
-                    continue;
-                };
-                if mry != (doubles[double].kind == DoubleKind::Mry) {
-                    continue;
+                CallKind::Method { receiver, name } => {
+                    if let Some(double) = self.route_method(fn_item, receiver, name, call.at) {
+                        found.push(double, StandsFor::Wire, None, call.at, call.len);
+                        continue;
+                    }
+                    self.expectation_call(&mut found, receiver, name, call.at, call.len);
                 }
-                if via_double {
-                    swapped.insert(double);
-                }
-                expected.insert(double);
-                sites.extend(expectation(double, method, call.at, call.len));
             }
+        }
+        self.constructions_to_sites(&mut found);
+        for stub_site in &mut found.sites {
+            stub_site.via_double = found.swapped.contains(&stub_site.double);
+        }
+        sites.append(&mut found.sites);
+    }
+
+    /// `Type::ctor(..)`, `Mock::m_context()`, a route path, a stub
+    /// transport's constructor, a call of a hand-written test server.
+    fn path_call(&self, found: &mut FnSites, path: &[String], at: Position, len: u32) {
+        let module = &found.fn_item.module;
+        let resolved = self.graph.resolver.resolve(module, path);
+        let Some((last, owner)) = resolved.split_last() else {
+            return;
+        };
+        if let Some(double) = self
+            .wire
+            .route_path(&resolved, module)
+            .and_then(|wire| self.wire.double_of(wire))
+        {
+            found.push(double, StandsFor::Wire, None, at, len);
+            return;
+        }
+        if let Some((double, _)) = self.lookup.double(&resolved.join("::"), module) {
+            match self.doubles[double].kind {
+                // A hand-written test server started (not by itself).
+                DoubleKind::Wire => {
+                    let first_party = self.graph.resolver.is_first_party(&resolved);
+                    if first_party && self.doubles[double].key != super::graph_key(found.fn_item) {
+                        found.push(double, StandsFor::Wire, None, at, len);
+                    }
+                }
+                DoubleKind::Faux => {}
+                // `FakeClock(5)`: a tuple struct built.
+                _ => found.construct(double, at, len),
+            }
+            return;
+        }
+        if found.fn_item.is_test && wire::is_listener_bind(&resolved) {
+            // A test that binds and answers by itself: itself the server.
+            let own = super::graph_key(found.fn_item);
+            if let Some((double, _)) = self.lookup.double(&own, module) {
+                found.push(double, StandsFor::Wire, None, at, len);
+            }
+            return;
+        }
+        let Some((double, via_double)) = self.owner_double(owner, module) else {
+            return;
+        };
+        if via_double {
+            found.swapped.insert(double);
+        }
+        let kind = self.doubles[double].kind;
+        if let Some(method) = last.strip_suffix("_context") {
+            found
+                .sites
+                .extend(self.expectation(found, double, method, at, len));
+        } else if kind == DoubleKind::Wire {
+            if is_constructor(last, kind) && wire::is_transport(&self.doubles[double].key) {
+                // A stub transport built: the site (a mock server's are its routes).
+                found.push(double, StandsFor::Wire, None, at, len);
+            }
+        } else if is_constructor(last, kind) {
+            found.construct(double, at, len);
         }
     }
-    for (double, places) in constructions {
-        if expected.contains(&double) {
-            continue;
+
+    /// The double an associated fn's owner path names: by key, through a
+    /// stub transport's name, or through the module's external globs.
+    fn owner_double(&self, owner: &[String], module: &[String]) -> Option<(usize, bool)> {
+        if let Some(found) = self.lookup.double(&owner.join("::"), module) {
+            return Some(found);
         }
-        let known = &doubles[double];
-        if known.kind == DoubleKind::Fake && builds_itself(graph, file, fn_item, known) {
-            // A fake made by its own code or its own tests stubs nothing.
-            continue;
-        }
-        let method = constructed_method(&known.key);
-        if known.kind == DoubleKind::Stubaudit && method.is_none() {
-            // A library mock with no expectation set here: configured elsewhere.
-            continue;
-        }
-        for (at, len) in places {
-            for target in &known.stands_for {
-                sites.push(site(double, target.clone(), method.clone(), at, len));
+        let name = owner.last()?;
+        let krate = owner.first()?;
+        let explained = owner.len() > 1 || self.graph.resolver.is_first_party(owner);
+        for (transport_crate, names) in STUB_TRANSPORTS {
+            if !names.contains(&name.as_str()) {
+                continue;
+            }
+            let through_glob = !explained
+                && self
+                    .wire
+                    .globs(module)
+                    .iter()
+                    .any(|glob| glob.first().map(String::as_str) == Some(*transport_crate));
+            if krate == transport_crate || through_glob {
+                let key = wire::transport_key(transport_crate, name);
+                return self.lookup.double(&key, module);
             }
         }
+        if explained {
+            return None;
+        }
+        // `use stubaudit::http::*; HttpStub::new()`: the glob's path.
+        self.wire.globs(module).iter().find_map(|glob| {
+            let mut candidate = glob.clone();
+            candidate.extend(owner.iter().cloned());
+            self.lookup.double(&candidate.join("::"), module)
+        })
     }
-    for stub_site in &mut sites[first_site..] {
-        stub_site.via_double = swapped.contains(&stub_site.double);
+
+    /// `server.mock(..)` on a mock server: the wire double it sets a route of.
+    fn route_method(
+        &self,
+        fn_item: &FnItem,
+        receiver: &Receiver,
+        name: &str,
+        at: Position,
+    ) -> Option<usize> {
+        if !WIRE_CRATES
+            .iter()
+            .any(|wire| wire.route_methods.contains(&name))
+        {
+            return None;
+        }
+        let wire = match self.graph.receiver_type(fn_item, receiver, at, None, None) {
+            ReceiverType::Type(type_key) => {
+                let wire = self.wire.server_crate(&type_key, &fn_item.module)?;
+                WIRE_CRATES[wire]
+                    .route_methods
+                    .contains(&name)
+                    .then_some(wire)?
+            }
+            ReceiverType::Traits(_) => return None,
+            ReceiverType::Unknown => self.wire.route_method_fallback(name, &fn_item.module)?,
+        };
+        self.wire.double_of(wire)
+    }
+
+    /// mockall's `expect_m`, faux's `when!` (read as `expect_m`), mry's `mock_m`.
+    fn expectation_call(
+        &self,
+        found: &mut FnSites,
+        receiver: &Receiver,
+        name: &str,
+        at: Position,
+        len: u32,
+    ) {
+        let (method, mry) = match (name.strip_prefix("expect_"), name.strip_prefix("mock_")) {
+            (Some(method), _) => (method, false),
+            (None, Some(method)) => (method, true),
+            (None, None) => return,
+        };
+        let Some((double, via_double)) = receiver_double(
+            self.graph,
+            &self.lookup,
+            found.fn_item,
+            receiver,
+            at,
+            method,
+        ) else {
+            return;
+        };
+        if mry != (self.doubles[double].kind == DoubleKind::Mry) {
+            return;
+        }
+        if via_double {
+            found.swapped.insert(double);
+        }
+        found.expected.insert(double);
+        found
+            .sites
+            .extend(self.expectation(found, double, method, at, len));
+    }
+
+    /// An expectation on `method` of `double`: none when no target of the
+    /// double declares it (`expect_eq` on a side trait).
+    fn expectation(
+        &self,
+        found: &FnSites,
+        double: usize,
+        method: &str,
+        at: Position,
+        len: u32,
+    ) -> Option<StubSite> {
+        let target = target_for(&self.doubles[double], method, self.graph)?;
+        Some(StubSite {
+            file: found.file,
+            at,
+            len,
+            test: found.test.clone(),
+            double,
+            target,
+            method: Some(method.to_string()),
+            via_double: false,
+        })
+    }
+
+    /// Constructions of doubles this fn sets no expectation on: each a
+    /// site standing for everything the double replaces.
+    fn constructions_to_sites(&self, found: &mut FnSites) {
+        let constructions = std::mem::take(&mut found.constructions);
+        for (double, places) in constructions {
+            if found.expected.contains(&double) {
+                continue;
+            }
+            let known = &self.doubles[double];
+            if known.kind == DoubleKind::Fake
+                && builds_itself(self.graph, found.file, found.fn_item, known)
+            {
+                // A fake made by its own code or its own tests stubs nothing.
+                continue;
+            }
+            let method = constructed_method(&known.key);
+            if known.kind == DoubleKind::Stubaudit && method.is_none() {
+                // A library mock with no expectation set here: configured elsewhere.
+                continue;
+            }
+            for (at, len) in places {
+                for target in &known.stands_for {
+                    found.push(double, target.clone(), method.clone(), at, len);
+                }
+            }
+        }
     }
 }
 
