@@ -5,7 +5,7 @@
 use super::names::{stands_for_trait, PLUMBING};
 use super::{Double, DoubleKind, Registry, StandsFor};
 use crate::graph::{Edge, Graph};
-use crate::index::{ImplItem, TypeRef};
+use crate::index::{CallKind, ImplItem, TypeRef};
 use std::collections::HashSet;
 
 /// Registers every hand-written fake, and the traits written by hand for
@@ -73,7 +73,10 @@ fn fake_impl(
         return None;
     };
     let self_name = self_path.last()?;
-    let trait_path = impl_item.trait_path.as_ref().filter(|_| test_code)?;
+    let trait_path = impl_item.trait_path.as_ref()?;
+    if !test_code && !looks_like_double(self_name) {
+        return None;
+    }
     let self_key = graph
         .resolver
         .resolve(&impl_item.module, self_path)
@@ -103,27 +106,70 @@ fn fake_impl(
     {
         return Some(Fake::Double(stands));
     }
+    if is_production_seam(graph, &stands)
+        && seams.contains(stands_key(&stands))
+        && production_fake(graph, &self_key, self_name, impl_item)
+    {
+        return Some(Fake::Double(stands));
+    }
     // A trait written by hand for a `mock!` type: that mock stands for the
     // trait too, once every double is known. `impl Display for Fake`, a
     // test-only trait, or a test impl on a production type makes no double.
-    (is_production_seam(graph, &stands) && self_name.starts_with("Mock"))
+    (test_code && is_production_seam(graph, &stands) && self_name.starts_with("Mock"))
         .then_some(Fake::MockTrait(self_key, stands))
 }
 
 /// A name that announces a double: a hint, used only where nothing else
-/// tells (fakes of another crate's traits).
+/// tells (fakes of another crate's traits, fakes compiled into production).
 fn looks_like_double(name: &str) -> bool {
-    [
+    const PREFIXES: &[&str] = &[
         "Mock",
         "Fake",
         "Stub",
         "Dummy",
         "Spy",
         "InMemory",
+        "Memory",
         "Recording",
-    ]
-    .iter()
-    .any(|hint| name.starts_with(hint))
+        "Test",
+    ];
+    const SUFFIXES: &[&str] = &["Mock", "Fake", "Stub", "Spy", "Double"];
+    PREFIXES.iter().any(|hint| name.starts_with(hint))
+        || SUFFIXES.iter().any(|hint| name.ends_with(hint))
+}
+
+/// A fake compiled outside `cfg(test)` (issue 9, shape 10): its name says
+/// so, it is defined outside test code, and no production code builds it
+/// (its own impls aside). Only tests construct it, so it stands in for the
+/// real implementation wherever they do.
+fn production_fake(graph: &Graph, self_key: &str, self_name: &str, impl_item: &ImplItem) -> bool {
+    if impl_item.in_test || !graph.types.contains_key(self_key) || is_test_type(graph, self_key) {
+        return false;
+    }
+    !(0..graph.indexed_fns).any(|fn_id| {
+        let fn_item = graph.fn_item(fn_id);
+        if fn_item.in_test || graph.file_of(fn_id).in_test {
+            return false;
+        }
+        if let (Some(owner), _) = graph.owner_keys(fn_id) {
+            if owner == self_key {
+                return false;
+            }
+        }
+        fn_item.calls.iter().any(|call| {
+            let type_path: &[String] = match &call.kind {
+                CallKind::Construct(path) => path,
+                CallKind::Path(path) => path.split_last().map_or(&[][..], |(_, owner)| owner),
+                _ => return false,
+            };
+            type_path.last().is_some_and(|name| name == self_name)
+                && graph
+                    .resolver
+                    .resolve(&fn_item.module, type_path)
+                    .join("::")
+                    == self_key
+        })
+    })
 }
 
 /// Traits that production code calls through (a `dyn`, a generic bound, an

@@ -9,7 +9,7 @@ use super::names::Lookup;
 use super::wire::{self, WireNames, STUB_TRANSPORTS, WIRE_CRATES};
 use super::{Double, DoubleKind, StandsFor, StubSite};
 use crate::graph::{Graph, ReceiverType};
-use crate::index::{CallKind, FnItem, Position, Receiver};
+use crate::index::{CallKind, FnItem, Position, Receiver, TypeRef};
 use std::collections::{BTreeMap, HashSet};
 
 /// What finding sites reads: the graph, the doubles and how code names them.
@@ -131,10 +131,11 @@ impl Finder<'_> {
             swapped: HashSet::new(),
             sites: Vec::new(),
         };
-        for call in &fn_item.calls {
+        for (index, call) in fn_item.calls.iter().enumerate() {
             match &call.kind {
                 CallKind::Path(path) => self.path_call(&mut found, path, call.at, call.len),
                 CallKind::SelfPath(_) => {}
+                CallKind::Construct(_) if self.mentioned_only(fn_item, index) => {}
                 CallKind::Construct(path) => {
                     let resolved = self
                         .graph
@@ -161,11 +162,71 @@ impl Finder<'_> {
                 }
             }
         }
+        self.typed_bindings(&mut found);
         self.constructions_to_sites(&mut found);
         for stub_site in &mut found.sites {
             stub_site.via_double = found.swapped.contains(&stub_site.double);
         }
         sites.append(&mut found.sites);
+    }
+
+    /// Whether the type named by construct call `index` is only a type
+    /// argument of a fn that is no production code
+    /// (`assert_send_sync::<HttpStub>()`, `size_of::<Fake>()`): a mention,
+    /// not a double handed over. The index lists a call's type arguments
+    /// right before the call; a fn's own arguments come after its name, a
+    /// type's (`Watcher::<_, Fake>::new()`) before the method's name.
+    fn mentioned_only(&self, fn_item: &FnItem, index: usize) -> bool {
+        let at = fn_item.calls[index].at;
+        let callee = fn_item.calls[index + 1..]
+            .iter()
+            .find(|call| !matches!(call.kind, CallKind::Construct(_)));
+        let Some(callee) = callee else {
+            return false;
+        };
+        let CallKind::Path(path) = &callee.kind else {
+            return false;
+        };
+        if callee.at.line != at.line || callee.at.column >= at.column {
+            return false;
+        }
+        let resolved = self
+            .graph
+            .resolver
+            .resolve(&fn_item.module, path)
+            .join("::");
+        !self.graph.free_fns.get(&resolved).is_some_and(|&fn_id| {
+            !self.graph.fn_item(fn_id).in_test && !self.graph.file_of(fn_id).in_test
+        })
+    }
+
+    /// `let clock: FakeClock = 7.into();`: a binding typed as a fake builds
+    /// one, unless a construction on the same line already says so.
+    fn typed_bindings(&self, found: &mut FnSites) {
+        for binding in &found.fn_item.lets {
+            let TypeRef::Path(path) = &binding.ty else {
+                continue;
+            };
+            let resolved = self
+                .graph
+                .resolver
+                .resolve(&found.fn_item.module, path)
+                .join("::");
+            let Some((double, _)) = self.lookup.double(&resolved, &found.fn_item.module) else {
+                continue;
+            };
+            if self.doubles[double].kind != DoubleKind::Fake {
+                continue;
+            }
+            let same_line = found
+                .constructions
+                .get(&double)
+                .is_some_and(|places| places.iter().any(|(at, _)| at.line == binding.at.line));
+            if !same_line {
+                let len = binding.name.len() as u32;
+                found.construct(double, binding.at, len);
+            }
+        }
     }
 
     /// `Type::ctor(..)`, `Mock::m_context()`, a route path, a stub
@@ -223,9 +284,32 @@ impl Finder<'_> {
                 // A stub transport built: the site (a mock server's are its routes).
                 found.push(double, StandsFor::Wire, None, at, len);
             }
-        } else if is_constructor(last, kind) {
+        } else if is_constructor(last, kind) || self.fake_constructor(double, last) {
             found.construct(double, at, len);
         }
+    }
+
+    /// Whether `name` is an associated fn of fake `double` that returns the
+    /// fake (`FakeClock::at(5)`), or a conversion into it (`from`).
+    fn fake_constructor(&self, double: usize, name: &str) -> bool {
+        let fake = &self.doubles[double];
+        if fake.kind != DoubleKind::Fake {
+            return false;
+        }
+        if matches!(name, "from" | "try_from") {
+            return true;
+        }
+        let Some(fn_id) = self.graph.method_of(&fake.key, name) else {
+            return false;
+        };
+        let callee = self.graph.fn_item(fn_id);
+        !callee.has_receiver
+            && match &callee.ret {
+                TypeRef::Path(path) => path
+                    .last()
+                    .is_some_and(|last| last == "Self" || *last == fake.name),
+                _ => false,
+            }
     }
 
     /// The double an associated fn's owner path names: by key, through a
