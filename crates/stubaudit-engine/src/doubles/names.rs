@@ -49,6 +49,8 @@ pub(super) struct Lookup {
     /// Method name → the generated mocks whose target declares it: the
     /// fallback for `x.expect_m()` when `x`'s type is unknown.
     pub(super) by_method: HashMap<String, Vec<usize>>,
+    /// Double → the package that defines it (none for library doubles).
+    package: Vec<Option<usize>>,
 }
 
 impl Lookup {
@@ -140,11 +142,21 @@ impl Lookup {
                 by_method.entry(name).or_default().push(index);
             }
         }
+        let package = doubles
+            .iter()
+            .map(|double| double.defined_at.map(|(file, _)| graph.files[file].package))
+            .collect();
         Lookup {
             by_key,
             doubled,
             by_method,
+            package,
         }
+    }
+
+    /// The package that defines `double`.
+    pub(super) fn package_of(&self, double: usize) -> Option<usize> {
+        self.package.get(double).copied().flatten()
     }
 
     /// Like [`Lookup::double`], but a `#[double]` swap counts in any scope:

@@ -392,6 +392,7 @@ impl Finder<'_> {
         let Some((double, via_double)) = receiver_double(
             self.graph,
             &self.lookup,
+            self.graph.files[found.file].package,
             found.fn_item,
             receiver,
             at,
@@ -478,6 +479,7 @@ fn is_constructor(name: &str, kind: DoubleKind) -> bool {
 fn receiver_double(
     graph: &Graph,
     lookup: &Lookup,
+    package: usize,
     fn_item: &FnItem,
     receiver: &Receiver,
     at: Position,
@@ -496,9 +498,23 @@ fn receiver_double(
         ReceiverType::Traits(_) => return None,
         ReceiverType::Unknown => {}
     }
-    // Unknown receiver: the one mock whose target has this method.
-    match lookup.by_method.get(method).map(Vec::as_slice) {
-        Some([only]) => Some((*only, false)),
+    // Unknown receiver: the one mock whose target has this method, among
+    // those this package can reach.
+    let reachable = |double: &usize| match lookup.package_of(*double) {
+        Some(of) => graph
+            .reach
+            .get(package)
+            .is_none_or(|reach| reach.is_empty() || reach.contains(&of)),
+        None => true,
+    };
+    let mut candidates = lookup
+        .by_method
+        .get(method)
+        .into_iter()
+        .flatten()
+        .filter(|double| reachable(double));
+    match (candidates.next(), candidates.next()) {
+        (Some(only), None) => Some((*only, false)),
         _ => None,
     }
 }
