@@ -321,6 +321,21 @@ fn against_a_hand_written_server() {
     let client = demo::Client { base: serve_once("ok") };
     let _ = client.get("/");
 }
+struct S3Fake { addr: String }
+impl S3Fake {
+    fn start() -> S3Fake {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap().to_string();
+        Self::spawn(listener);
+        S3Fake { addr }
+    }
+    fn spawn(listener: TcpListener) { std::thread::spawn(move || { let _ = listener.accept(); }); }
+}
+#[test]
+fn against_an_associated_fn_server() {
+    let s3 = S3Fake::start();
+    let _ = demo::Client { base: s3.addr }.get("/");
+}
 #[test]
 fn binds_and_answers_itself() {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
@@ -333,7 +348,8 @@ fn binds_and_answers_itself() {
         ],
         &[
             "tests/api.rs:15 api::against_a_hand_written_server boundary-stub wire:serve_once http.* wire",
-            "tests/api.rs:20 api::binds_and_answers_itself boundary-stub wire:binds_and_answers_itself http.* wire",
+            "tests/api.rs:30 api::against_an_associated_fn_server boundary-stub wire:S3Fake::start http.* wire",
+            "tests/api.rs:35 api::binds_and_answers_itself boundary-stub wire:binds_and_answers_itself http.* wire",
         ],
     );
 }

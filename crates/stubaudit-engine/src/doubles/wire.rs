@@ -8,7 +8,7 @@
 use super::{Double, DoubleKind, Registry, StandsFor};
 use crate::graph::{key, Edge, FnId, Graph};
 use crate::index::CallKind;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// A mock-server crate: its server types and how a test sets one route.
 pub(super) struct WireCrate {
@@ -76,16 +76,17 @@ pub(super) const WIRE_CRATES: &[WireCrate] = &[
 pub(super) const STUB_TRANSPORTS: &[(&str, &[&str])] =
     &[("lettre", &["StubTransport", "AsyncStubTransport"])];
 
-/// Calls that bind a listener, by their last path segments; a test-code fn
-/// making one, and calling no production code, is a hand-written server.
-const LISTENER_BINDS: &[&[&str]] = &[
-    &["TcpListener", "bind"],
-    &["UnixListener", "bind"],
-    &["Server", "bind"],
-    &["Server", "http"],
-    &["HttpServer", "bind"],
+/// Calls that bind a listener, by their last path segments.
+const LISTENER_BINDS: &[&[&str]] = &[&["TcpListener", "bind"], &["UnixListener", "bind"]];
+
+/// Calls that serve a router or service on a listener, by their last path
+/// segments: a web framework answering for the fn that calls it.
+const FRAMEWORK_SERVES: &[&[&str]] = &[
     &["axum", "serve"],
     &["warp", "serve"],
+    &["Server", "bind"],
+    &["Server", "http"],
+    &["HttpServer", "new"],
 ];
 
 /// The double key of a mock-server crate.
@@ -138,8 +139,11 @@ pub(super) fn add(graph: &Graph, registry: &mut Registry) {
     for fn_id in hand_written_servers(graph) {
         let fn_item = graph.fn_item(fn_id);
         registry.add(Double {
-            key: key(&fn_item.module, &fn_item.name),
-            name: fn_item.name.clone(),
+            name: match graph.owner_name(fn_id) {
+                Some(owner) => format!("{owner}::{}", fn_item.name),
+                None => fn_item.name.clone(),
+            },
+            key: server_key(graph, fn_id),
             kind: DoubleKind::Wire,
             stands_for: vec![StandsFor::Wire],
             defined_at: Some((graph.fns[fn_id].file, fn_item.name_at)),
@@ -148,52 +152,72 @@ pub(super) fn add(graph: &Graph, registry: &mut Registry) {
     }
 }
 
-/// Test-code free fns that bind a listener and serve by themselves: a
-/// fn handing production code (a router, a handler) to the listener runs
-/// the real server, no double.
+/// The double key of a hand-written server: its fn's path, as calls
+/// resolve it (`module::serve_once`, `module::S3Mock::start`).
+pub(super) fn server_key(graph: &Graph, fn_id: FnId) -> String {
+    let fn_item = graph.fn_item(fn_id);
+    match graph.owner_keys(fn_id).0 {
+        Some(self_key) => format!("{self_key}::{}", fn_item.name),
+        None => key(&fn_item.module, &fn_item.name),
+    }
+}
+
+/// Test-code fns (free or associated) that answer connections by themselves: they bind a
+/// listener and accept on it, or (helpers, not tests) hand their own
+/// routes to a web framework. A fn handing production code (a router, a
+/// handler, the application's `run`) to the listener runs the real
+/// server, no double.
 fn hand_written_servers(graph: &Graph) -> Vec<FnId> {
+    let support = support_packages(graph);
     (0..graph.indexed_fns)
         .filter(|&fn_id| {
             let fn_item = graph.fn_item(fn_id);
-            let test_code = fn_item.in_test || graph.file_of(fn_id).in_test;
-            test_code
-                && fn_item.owner == crate::index::Owner::Module
-                && binds_listener(graph, fn_id)
-                && serves_by_itself(graph, fn_id)
+            if !own_test_code(graph, &support, fn_id) || fn_item.has_receiver {
+                return false;
+            }
+            // Accepting in a helper of its own (`Self::spawn_server(listener)`)
+            // counts too.
+            let accepts = accepts(graph, fn_id)
+                || graph.edges[fn_id].iter().any(|edge| match edge.edge {
+                    Edge::Helper(callee) | Edge::Method(callee) => {
+                        own_test_code(graph, &support, callee) && accepts(graph, callee)
+                    }
+                    _ => false,
+                });
+            let binds = calls_any(graph, fn_id, LISTENER_BINDS);
+            let framework = !fn_item.is_test
+                && calls_any(graph, fn_id, FRAMEWORK_SERVES)
+                && !calls_production(graph, &support, fn_id);
+            (binds && accepts) || framework
         })
         .collect()
 }
 
-/// Whether a fn that binds a listener answers by itself: it accepts
-/// connections itself, or (a helper, not a test) hands the listener to no
-/// production code. A test that binds and accepts is its own server; one
-/// that hands the listener to the application runs the real thing.
-fn serves_by_itself(graph: &Graph, fn_id: FnId) -> bool {
-    let fn_item = graph.fn_item(fn_id);
-    let accepts = fn_item.calls.iter().any(|call| {
+/// Whether `fn_id` accepts connections itself.
+fn accepts(graph: &Graph, fn_id: FnId) -> bool {
+    graph.fn_item(fn_id).calls.iter().any(|call| {
         matches!(&call.kind, CallKind::Method { name, .. } if ACCEPTS.contains(&name.as_str()))
-    });
-    accepts || (!fn_item.is_test && !calls_production(graph, fn_id))
+    })
 }
 
 /// Methods by which code answers connections itself.
 const ACCEPTS: &[&str] = &["accept", "incoming", "recv_from", "serve_connection"];
 
-/// Whether `fn_id` calls one of [`LISTENER_BINDS`].
-pub(super) fn binds_listener(graph: &Graph, fn_id: FnId) -> bool {
+/// Whether `fn_id` calls a path of `tails` outside the workspace.
+fn calls_any(graph: &Graph, fn_id: FnId, tails: &[&[&str]]) -> bool {
     let fn_item = graph.fn_item(fn_id);
     fn_item.calls.iter().any(|call| match &call.kind {
         CallKind::Path(path) => {
             let resolved = graph.resolver.resolve(&fn_item.module, path);
-            !graph.resolver.is_first_party(&resolved) && is_listener_bind(&resolved)
+            !graph.resolver.is_first_party(&resolved) && ends_with_any(&resolved, tails)
         }
         _ => false,
     })
 }
 
-/// Whether a resolved path is one of [`LISTENER_BINDS`].
-pub(super) fn is_listener_bind(path: &[String]) -> bool {
-    LISTENER_BINDS.iter().any(|tail| {
+/// Whether a resolved path ends with one of `tails`.
+fn ends_with_any(path: &[String], tails: &[&[&str]]) -> bool {
+    tails.iter().any(|tail| {
         path.len() >= tail.len()
             && path[path.len() - tail.len()..]
                 .iter()
@@ -202,10 +226,50 @@ pub(super) fn is_listener_bind(path: &[String]) -> bool {
     })
 }
 
+/// Whether a resolved path binds a listener.
+pub(super) fn is_listener_bind(path: &[String]) -> bool {
+    ends_with_any(path, LISTENER_BINDS)
+}
+
+/// Packages whose every production file counts as test code because only
+/// other packages' tests depend on them (test-support crates).
+fn support_packages(graph: &Graph) -> HashSet<usize> {
+    let mut production: HashMap<usize, bool> = HashMap::new();
+    for file in &graph.files {
+        if !file.role.is_test() {
+            let all_test = production.entry(file.package).or_insert(true);
+            *all_test &= file.in_test;
+        }
+    }
+    production
+        .into_iter()
+        .filter(|(_, all_test)| *all_test)
+        .map(|(package, _)| package)
+        .collect()
+}
+
+/// Test code by its own marks (`cfg(test)`, `#[test]`, a test target, a
+/// `tests` module), not merely a crate that only other crates' tests
+/// depend on: such a crate's library may be an application that tests run
+/// for real (an order service started by an indexer's tests), not a double.
+fn own_test_code(graph: &Graph, support: &HashSet<usize>, fn_id: FnId) -> bool {
+    let fn_item = graph.fn_item(fn_id);
+    let file = graph.file_of(fn_id);
+    if file.role.is_test() || fn_item.is_test {
+        return true;
+    }
+    if support.contains(&file.package) {
+        return fn_item
+            .module
+            .iter()
+            .any(|segment| matches!(segment.as_str(), "tests" | "test"));
+    }
+    fn_item.in_test || file.in_test
+}
+
 /// Whether `fn_id` calls a production fn or trait of the workspace.
-fn calls_production(graph: &Graph, fn_id: FnId) -> bool {
-    let production_fn =
-        |callee: FnId| !graph.fn_item(callee).in_test && !graph.file_of(callee).in_test;
+fn calls_production(graph: &Graph, support: &HashSet<usize>, fn_id: FnId) -> bool {
+    let production_fn = |callee: FnId| !own_test_code(graph, support, callee);
     graph.edges[fn_id].iter().any(|edge| match &edge.edge {
         Edge::Helper(callee) | Edge::Method(callee) => production_fn(*callee),
         Edge::TraitMethod { trait_key, .. } => {
