@@ -245,6 +245,32 @@ fn from_a_tuple() {
 }
 
 #[test]
+fn a_crate_naming_a_mock_server_crate_only_in_paths_uses_it() {
+    check(
+        &[
+            ("src/lib.rs", CLIENT),
+            (
+                "tests/api.rs",
+                r#"
+async fn server_and_client() -> (mockito::ServerGuard, demo::Client) {
+    let server = mockito::Server::new_async().await;
+    let client = demo::Client { base: server.host_with_port() };
+    (server, client)
+}
+#[tokio::test]
+async fn from_a_tuple() {
+    let (mut server, client) = server_and_client().await;
+    let _route = server.mock("GET", "/a").create_async().await;
+    let _ = client.get("/a");
+}
+"#,
+            ),
+        ],
+        &["tests/api.rs:10 api::from_a_tuple boundary-stub wire:Server http.* wire"],
+    );
+}
+
+#[test]
 fn legacy_and_data_listed_route_paths_are_sites() {
     check(
         &[
@@ -538,6 +564,13 @@ fn every_way_a_fake_is_built_and_handed_over_is_a_site() {
     #[test]
     fn through_into() { let clock: FakeClock = 7.into(); assert_eq!(age(&clock, 0), 7); }
     #[test]
+    fn built_once_over_lines() {
+        let clock = FakeClock::at(
+            5,
+        );
+        assert_eq!(age(&clock, 1), 4);
+    }
+    #[test]
     fn a_unit_struct_declared_in_the_test() {
         struct Frozen;
         impl Clock for Frozen { fn now(&self) -> u64 { 3 } }
@@ -552,7 +585,8 @@ fn every_way_a_fake_is_built_and_handed_over_is_a_site() {
             "src/lib.rs:31 tests::in_a_struct_literal_field boundary-stub fake:FakeClock Clock.* io",
             "src/lib.rs:33 tests::through_its_own_constructor boundary-stub fake:FakeClock Clock.* io",
             "src/lib.rs:35 tests::through_into boundary-stub fake:FakeClock Clock.* io",
-            "src/lib.rs:40 tests::a_unit_struct_declared_in_the_test boundary-stub fake:Frozen Clock.* io",
+            "src/lib.rs:38 tests::built_once_over_lines boundary-stub fake:FakeClock Clock.* io",
+            "src/lib.rs:47 tests::a_unit_struct_declared_in_the_test boundary-stub fake:Frozen Clock.* io",
         ],
     );
 }

@@ -201,9 +201,14 @@ impl Finder<'_> {
     }
 
     /// `let clock: FakeClock = 7.into();`: a binding typed as a fake builds
-    /// one, unless a construction on the same line already says so.
+    /// one, unless a construction inside the same `let` already says so (a
+    /// binding counts from the end of its statement, so the statement is
+    /// what lies between the previous binding and this one).
     fn typed_bindings(&self, found: &mut FnSites) {
+        let mut previous = Position { line: 0, column: 0 };
         for binding in &found.fn_item.lets {
+            let statement_start = previous;
+            previous = previous.max(binding.at);
             let TypeRef::Path(path) = &binding.ty else {
                 continue;
             };
@@ -218,11 +223,12 @@ impl Finder<'_> {
             if self.doubles[double].kind != DoubleKind::Fake {
                 continue;
             }
-            let same_line = found
-                .constructions
-                .get(&double)
-                .is_some_and(|places| places.iter().any(|(at, _)| at.line == binding.at.line));
-            if !same_line {
+            let built_here = found.constructions.get(&double).is_some_and(|places| {
+                places
+                    .iter()
+                    .any(|(at, _)| *at > statement_start && *at <= binding.at)
+            });
+            if !built_here {
                 let len = binding.name.len() as u32;
                 found.construct(double, binding.at, len);
             }

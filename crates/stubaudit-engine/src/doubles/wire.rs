@@ -323,6 +323,27 @@ impl WireNames {
                 }
             }
         }
+        // A crate that names a wire crate in a path (`mockito::Server::new()`)
+        // uses it as much as one that imports it.
+        for file in &graph.files {
+            for fn_item in &file.index.fns {
+                for call in &fn_item.calls {
+                    let CallKind::Path(path) = &call.kind else {
+                        continue;
+                    };
+                    let Some(first) = path.first() else {
+                        continue;
+                    };
+                    if let Some(wire) = WIRE_CRATES.iter().position(|wire| wire.krate == first) {
+                        let krate = fn_item.module.first().cloned().unwrap_or_default();
+                        let entry = used.entry(krate).or_default();
+                        if !entry.contains(&wire) {
+                            entry.push(wire);
+                        }
+                    }
+                }
+            }
+        }
         let mut globs = HashMap::new();
         let modules: Vec<&Vec<String>> = graph
             .files
