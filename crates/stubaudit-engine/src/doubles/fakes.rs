@@ -134,8 +134,11 @@ fn looks_like_double(name: &str) -> bool {
         "Test",
     ];
     const SUFFIXES: &[&str] = &["Mock", "Fake", "Stub", "Spy", "Double"];
-    PREFIXES.iter().any(|hint| name.starts_with(hint))
-        || SUFFIXES.iter().any(|hint| name.ends_with(hint))
+    // A whole word of the CamelCase name: `TestClock`, not `Testnet`.
+    PREFIXES.iter().any(|hint| {
+        name.strip_prefix(hint)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with(char::is_uppercase))
+    }) || SUFFIXES.iter().any(|hint| name.ends_with(hint))
 }
 
 /// A fake compiled outside `cfg(test)` (issue 9, shape 10): its name says
@@ -219,4 +222,32 @@ fn is_test_type(graph: &Graph, type_key: &str) -> bool {
     graph.types.get(type_key).is_some_and(|&(file, local)| {
         graph.files[file].in_test || graph.files[file].index.types[local].in_test
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::looks_like_double;
+
+    #[test]
+    fn a_double_hint_is_a_whole_word_of_the_name() {
+        for name in [
+            "MockStore",
+            "FakeClock",
+            "TestClock",
+            "MemoryStorage",
+            "StoreStub",
+            "Fake",
+        ] {
+            assert!(looks_like_double(name), "{name}");
+        }
+        for name in [
+            "Testnet",
+            "Mockingbird",
+            "Stubborn",
+            "Spyglass",
+            "DiskStore",
+        ] {
+            assert!(!looks_like_double(name), "{name}");
+        }
+    }
 }
