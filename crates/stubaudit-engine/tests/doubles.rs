@@ -698,3 +698,24 @@ fn sized() { assert_eq!(demo::size(&demo::test::Cached, "k"), 0); }
         &[],
     );
 }
+
+#[test]
+fn a_route_set_in_code_compiled_for_production_is_a_site() {
+    // A test-utils library that a tool depends on: its mock server's routes
+    // are stub sites; a `mock` call on something untyped there is no guess.
+    let source = r#"
+use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::matchers::method;
+pub struct Registry;
+impl Registry { pub fn mock(&self, _: &str) {} }
+pub fn registry() -> Registry { Registry }
+pub async fn bento(server: &MockServer) {
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(200)).mount(server).await;
+}
+pub fn untyped() { let (registry, _) = (registry(), 1); registry.mock("x"); }
+"#;
+    check(
+        &[("src/lib.rs", source)],
+        &["src/lib.rs:8 bento boundary-stub wire:MockServer http.* wire"],
+    );
+}

@@ -38,10 +38,14 @@ pub(super) fn find(graph: &Graph, doubles: &[Double]) -> Vec<StubSite> {
         .map(|fn_id| {
             let fn_item = graph.fn_item(fn_id);
             let mut sites = Vec::new();
+            let file = graph.fns[fn_id].file;
             if !fn_item.in_test && !graph.file_of(fn_id).in_test {
+                // Mock servers exist only for tests: a route set in code
+                // compiled for production (a test-utils crate that a tool
+                // depends on) is a site too. Nothing else there is.
+                finder.routes_in(file, fn_item, &mut sites);
                 return sites;
             }
-            let file = graph.fns[fn_id].file;
             finder.sites_in(file, fn_item, &mut sites);
             http_flavour.retarget(graph.files[file].package, &mut sites);
             sites
@@ -154,7 +158,8 @@ impl Finder<'_> {
                     }
                 }
                 CallKind::Method { receiver, name } => {
-                    if let Some(double) = self.route_method(fn_item, receiver, name, call.at) {
+                    if let Some(double) = self.route_method(fn_item, receiver, name, call.at, true)
+                    {
                         found.push(double, StandsFor::Wire, None, call.at, call.len);
                         continue;
                     }
@@ -232,6 +237,43 @@ impl Finder<'_> {
                 let len = binding.name.len() as u32;
                 found.construct(double, binding.at, len);
             }
+        }
+    }
+
+    /// Only the routes set on mock servers in one fn.
+    fn routes_in(&self, file: usize, fn_item: &FnItem, sites: &mut Vec<StubSite>) {
+        let routes = fn_item.calls.iter().filter_map(|call| {
+            let double = match &call.kind {
+                CallKind::Path(path) if self.wire.may_be_route_path(path) => {
+                    let resolved = self.graph.resolver.resolve(&fn_item.module, path);
+                    self.wire
+                        .route_path(&resolved, &fn_item.module)
+                        .and_then(|wire| self.wire.double_of(wire))
+                }
+                // Typed servers only: no guess by method name here.
+                CallKind::Method { receiver, name } => {
+                    self.route_method(fn_item, receiver, name, call.at, false)
+                }
+                _ => None,
+            }?;
+            Some((double, call))
+        });
+        let mut routes = routes.peekable();
+        if routes.peek().is_none() {
+            return;
+        }
+        let test = test_name(fn_item, self.graph.files[file].role.is_test());
+        for (double, call) in routes {
+            sites.push(StubSite {
+                file,
+                at: call.at,
+                len: call.len,
+                test: test.clone(),
+                double,
+                target: StandsFor::Wire,
+                method: None,
+                via_double: false,
+            });
         }
     }
 
@@ -353,13 +395,16 @@ impl Finder<'_> {
         })
     }
 
-    /// `server.mock(..)` on a mock server: the wire double it sets a route of.
+    /// `server.mock(..)` on a mock server: the wire double it sets a route
+    /// of. With `guess`, a server of unknown type counts when the crate uses
+    /// one mock-server crate with that route method.
     fn route_method(
         &self,
         fn_item: &FnItem,
         receiver: &Receiver,
         name: &str,
         at: Position,
+        guess: bool,
     ) -> Option<usize> {
         if !WIRE_CRATES
             .iter()
@@ -376,7 +421,10 @@ impl Finder<'_> {
                     .then_some(wire)?
             }
             ReceiverType::Traits(_) => return None,
-            ReceiverType::Unknown => self.wire.route_method_fallback(name, &fn_item.module)?,
+            ReceiverType::Unknown if guess => {
+                self.wire.route_method_fallback(name, &fn_item.module)?
+            }
+            ReceiverType::Unknown => return None,
         };
         self.wire.double_of(wire)
     }

@@ -411,6 +411,18 @@ impl WireNames {
         })
     }
 
+    /// Whether a path as written may be a route path: its last segment is
+    /// one a route path ends with (cheap, before resolving it).
+    pub(super) fn may_be_route_path(&self, path: &[String]) -> bool {
+        path.last().is_some_and(|last| {
+            WIRE_CRATES.iter().any(|wire| {
+                wire.route_paths
+                    .iter()
+                    .any(|route| route.rsplit("::").next() == Some(last.as_str()))
+            })
+        })
+    }
+
     /// The one wire crate with route method `method` that the crate of
     /// `module` uses: for a route set on a server whose type is unknown.
     pub(super) fn route_method_fallback(&self, method: &str, module: &[String]) -> Option<usize> {
