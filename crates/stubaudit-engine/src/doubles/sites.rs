@@ -4,161 +4,54 @@
 //! to the double and the method it replaces; the receiver of an
 //! expectation is typed through the graph, with a method-name fallback.
 
-use super::{Double, DoubleKind, StandsFor, StubSite, LIBRARY_DOUBLES};
-use crate::graph::{key, Graph, ReceiverType};
-use crate::index::{CallKind, FnItem, PathSegments, Position, Receiver, TypeRef};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use super::library::{constructed_method, HttpFlavour};
+use super::names::Lookup;
+use super::wire::{self, WireNames, STUB_TRANSPORTS, WIRE_CRATES};
+use super::{Double, DoubleKind, StandsFor, StubSite};
+use crate::graph::{Graph, ReceiverType};
+use crate::index::{CallKind, FnItem, Position, Receiver, TypeRef};
+use std::collections::{BTreeMap, HashSet};
 
-/// Wire-level server constructors.
-const WIRE_CONSTRUCTORS: &[&str] = &[
-    "wiremock::MockServer::start",
-    "wiremock::MockServer::builder",
-    "httpmock::MockServer::start",
-    "httpmock::MockServer::start_async",
-    "httpmock::MockServer::connect",
-    "mockito::Server::new",
-    "mockito::Server::new_async",
-    "mockito::Server::new_with_opts",
-    "mockito::Server::new_with_opts_async",
-    "mockito::mock",
-];
-
-/// How test code names doubles.
-pub(super) struct Lookup {
-    /// Double key → double.
-    by_key: HashMap<String, usize>,
-    /// Real type key → (module of the `#[double] use`, the automock of its
-    /// inherent impl): in test code under that module, the real name means
-    /// the mock. (In the defining module's own tests it is the real type.)
-    doubled: HashMap<String, Vec<(PathSegments, usize)>>,
-    /// Method name → the generated mocks whose target declares it: the
-    /// fallback for `x.expect_m()` when `x`'s type is unknown.
-    by_method: HashMap<String, Vec<usize>>,
+/// What finding sites reads: the graph, the doubles and how code names them.
+struct Finder<'a> {
+    graph: &'a Graph,
+    doubles: &'a [Double],
+    lookup: Lookup,
+    wire: WireNames,
 }
 
-impl Lookup {
-    pub(super) fn new(graph: &Graph, doubles: &[Double]) -> Lookup {
-        let by_key: HashMap<String, usize> = doubles
-            .iter()
-            .enumerate()
-            .map(|(index, double)| (double.key.clone(), index))
-            .collect();
-        let mut doubled = HashMap::new();
-        for file in &graph.files {
-            for use_item in file.index.uses.iter().filter(|use_item| use_item.double) {
-                let real = graph
-                    .resolver
-                    .resolve(&use_item.module, &use_item.target)
-                    .join("::");
-                let mock = doubles.iter().position(|double| {
-                    matches!(
-                        double.kind,
-                        DoubleKind::MockallAutomock | DoubleKind::MockallMock
-                    ) && double.stands_for.contains(&StandsFor::Type(real.clone()))
-                });
-                if let Some(mock) = mock {
-                    doubled
-                        .entry(real)
-                        .or_insert_with(Vec::new)
-                        .push((use_item.module.clone(), mock));
-                }
+/// Every stub site, in fn order.
+pub(super) fn find(graph: &Graph, doubles: &[Double]) -> Vec<StubSite> {
+    use rayon::prelude::*;
+    let finder = Finder {
+        graph,
+        doubles,
+        lookup: Lookup::new(graph, doubles),
+        wire: WireNames::new(graph, doubles),
+    };
+    let http_flavour = HttpFlavour::new(graph);
+    // Test fns are independent of one another: find their sites in
+    // parallel, then keep them in fn order. Indexed fns only: inherited
+    // defaults are copies, not test code of their own.
+    let per_fn: Vec<Vec<StubSite>> = (0..graph.indexed_fns)
+        .into_par_iter()
+        .map(|fn_id| {
+            let fn_item = graph.fn_item(fn_id);
+            let mut sites = Vec::new();
+            let file = graph.fns[fn_id].file;
+            if !fn_item.in_test && !graph.file_of(fn_id).in_test {
+                // Mock servers exist only for tests: a route set in code
+                // compiled for production (a test-utils crate that a tool
+                // depends on) is a site too. Nothing else there is.
+                finder.routes_in(file, fn_item, &mut sites);
+                return sites;
             }
-        }
-        // `type MockRuntime = MockBase<RuntimeCall>;` names a double too.
-        let mut aliased = HashMap::new();
-        for file in &graph.files {
-            for (module, name, target) in &file.index.aliases {
-                if let TypeRef::Path(path) = target {
-                    let target_key = graph.resolver.resolve(module, path).join("::");
-                    if let Some(&double) = by_key.get(&target_key) {
-                        aliased.insert(key(module, name), double);
-                    }
-                }
-            }
-        }
-        let mut by_key = by_key;
-        for (alias, double) in aliased {
-            by_key.entry(alias).or_insert(double);
-        }
-        let mut by_method: HashMap<String, Vec<usize>> = HashMap::new();
-        for (index, double) in doubles.iter().enumerate() {
-            let generated = matches!(
-                double.kind,
-                DoubleKind::MockallAutomock
-                    | DoubleKind::MockallMock
-                    | DoubleKind::Faux
-                    | DoubleKind::Mry
-            );
-            if !generated {
-                continue;
-            }
-            let mut names: Vec<String> = Vec::new();
-            for stands in &double.stands_for {
-                match stands {
-                    StandsFor::Trait(trait_key) => {
-                        if let Some(&(file, local)) = graph.traits.get(trait_key) {
-                            let index = &graph.files[file].index;
-                            names.extend(
-                                index.traits[local]
-                                    .methods
-                                    .iter()
-                                    .map(|&m| index.fns[m].name.clone()),
-                            );
-                        }
-                    }
-                    StandsFor::Type(type_key) => {
-                        names.extend(
-                            graph
-                                .inherent
-                                .get(type_key)
-                                .into_iter()
-                                .flatten()
-                                .map(|&fn_id| graph.fn_item(fn_id).name.clone()),
-                        );
-                    }
-                    _ => {}
-                }
-            }
-            names.sort();
-            names.dedup();
-            for name in names {
-                by_method.entry(name).or_default().push(index);
-            }
-        }
-        Lookup {
-            by_key,
-            doubled,
-            by_method,
-        }
-    }
-
-    /// Like [`Lookup::double`], but a `#[double]` swap counts in any scope:
-    /// for `x.expect_m()`, whose receiver can only be a mock.
-    fn expecting(&self, key: &str, module: &[String]) -> Option<(usize, bool)> {
-        if let Some((_, mock)) = self.doubled.get(key).and_then(|swaps| swaps.first()) {
-            return Some((*mock, true));
-        }
-        self.double(key, module)
-    }
-
-    /// The double a resolved type key names in test code in `module`, and
-    /// whether it came through `#[double]`.
-    fn double(&self, key: &str, module: &[String]) -> Option<(usize, bool)> {
-        // Where the real type is defined (and below), its name is the real
-        // type, whatever a parent module swaps.
-        let real_module: Vec<&str> = key.split("::").collect();
-        let defining = real_module
-            .split_last()
-            .map_or(&[][..], |(_, module)| module);
-        let at_home =
-            module.len() >= defining.len() && module.iter().zip(defining).all(|(a, b)| a == b);
-        if let Some(swaps) = self.doubled.get(key).filter(|_| !at_home) {
-            if let Some((_, mock)) = swaps.iter().find(|(scope, _)| module.starts_with(scope)) {
-                return Some((*mock, true));
-            }
-        }
-        self.by_key.get(key).map(|&double| (double, false))
-    }
+            finder.sites_in(file, fn_item, &mut sites);
+            http_flavour.retarget(graph.files[file].package, &mut sites);
+            sites
+        })
+        .collect();
+    per_fn.into_iter().flatten().collect()
 }
 
 /// Whether `fn_item` (in file `file`) belongs to the fake itself: one of
@@ -189,132 +82,439 @@ fn builds_itself(graph: &Graph, file: usize, fn_item: &FnItem, fake: &Double) ->
     }
 }
 
-/// The stub sites in one test-code fn.
-pub(super) fn sites_in(
-    graph: &Graph,
-    doubles: &[Double],
-    lookup: &Lookup,
+/// The sites one test-code fn collects: constructions (kept until the fn's
+/// expectations are known), expectations and routes.
+struct FnSites<'a> {
     file: usize,
-    fn_item: &FnItem,
-    sites: &mut Vec<StubSite>,
-) {
-    let test = test_name(fn_item, graph.files[file].role.is_test());
-    let mut constructions: BTreeMap<usize, Vec<(Position, u32)>> = BTreeMap::new();
-    let mut expected: HashSet<usize> = HashSet::new();
-    let first_site = sites.len();
-    let mut swapped: HashSet<usize> = HashSet::new();
-    let site =
-        |double: usize, target: StandsFor, method: Option<String>, at: Position, len: u32| {
-            StubSite {
+    test: String,
+    fn_item: &'a FnItem,
+    constructions: BTreeMap<usize, Vec<(Position, u32)>>,
+    expected: HashSet<usize>,
+    swapped: HashSet<usize>,
+    sites: Vec<StubSite>,
+}
+
+impl FnSites<'_> {
+    fn push(
+        &mut self,
+        double: usize,
+        target: StandsFor,
+        method: Option<String>,
+        at: Position,
+        len: u32,
+    ) {
+        self.sites.push(StubSite {
+            file: self.file,
+            at,
+            len,
+            test: self.test.clone(),
+            double,
+            target,
+            method,
+            via_double: false,
+        });
+    }
+
+    fn construct(&mut self, double: usize, at: Position, len: u32) {
+        self.constructions
+            .entry(double)
+            .or_default()
+            .push((at, len));
+    }
+}
+
+impl Finder<'_> {
+    /// The stub sites in one test-code fn.
+    fn sites_in(&self, file: usize, fn_item: &FnItem, sites: &mut Vec<StubSite>) {
+        let mut found = FnSites {
+            file,
+            test: test_name(fn_item, self.graph.files[file].role.is_test()),
+            fn_item,
+            constructions: BTreeMap::new(),
+            expected: HashSet::new(),
+            swapped: HashSet::new(),
+            sites: Vec::new(),
+        };
+        for (index, call) in fn_item.calls.iter().enumerate() {
+            match &call.kind {
+                CallKind::Path(path) => self.path_call(&mut found, path, call.at, call.len),
+                CallKind::SelfPath(_) => {}
+                CallKind::Construct(_) if self.mentioned_only(fn_item, index) => {}
+                CallKind::Construct(path) => {
+                    let resolved = self
+                        .graph
+                        .resolver
+                        .resolve(&fn_item.module, path)
+                        .join("::");
+                    if let Some((double, _)) = self.lookup.double(&resolved, &fn_item.module) {
+                        // A faux double is built with `X::faux()`; `X { … }`
+                        // is the real one. A wire double is set up by routes.
+                        if !matches!(
+                            self.doubles[double].kind,
+                            DoubleKind::Faux | DoubleKind::Wire
+                        ) {
+                            found.construct(double, call.at, call.len);
+                        }
+                    }
+                }
+                CallKind::Method { receiver, name } => {
+                    if let Some(double) = self.route_method(fn_item, receiver, name, call.at, true)
+                    {
+                        found.push(double, StandsFor::Wire, None, call.at, call.len);
+                        continue;
+                    }
+                    self.expectation_call(&mut found, receiver, name, call.at, call.len);
+                }
+            }
+        }
+        self.typed_bindings(&mut found);
+        self.constructions_to_sites(&mut found);
+        for stub_site in &mut found.sites {
+            stub_site.via_double = found.swapped.contains(&stub_site.double);
+        }
+        sites.append(&mut found.sites);
+    }
+
+    /// Whether the type named by construct call `index` is only a type
+    /// argument of a fn that is no production code
+    /// (`assert_send_sync::<HttpStub>()`, `size_of::<Fake>()`): a mention,
+    /// not a double handed over. The index lists a call's type arguments
+    /// right before the call; a fn's own arguments come after its name, a
+    /// type's (`Watcher::<_, Fake>::new()`) before the method's name.
+    fn mentioned_only(&self, fn_item: &FnItem, index: usize) -> bool {
+        let at = fn_item.calls[index].at;
+        let callee = fn_item.calls[index + 1..]
+            .iter()
+            .find(|call| !matches!(call.kind, CallKind::Construct(_)));
+        let Some(callee) = callee else {
+            return false;
+        };
+        let CallKind::Path(path) = &callee.kind else {
+            return false;
+        };
+        if callee.at.line != at.line || callee.at.column >= at.column {
+            return false;
+        }
+        let resolved = self
+            .graph
+            .resolver
+            .resolve(&fn_item.module, path)
+            .join("::");
+        !self.graph.free_fns.get(&resolved).is_some_and(|&fn_id| {
+            !self.graph.fn_item(fn_id).in_test && !self.graph.file_of(fn_id).in_test
+        })
+    }
+
+    /// `let clock: FakeClock = 7.into();`: a binding typed as a fake builds
+    /// one, unless a construction inside the same `let` already says so (a
+    /// binding counts from the end of its statement, so the statement is
+    /// what lies between the previous binding and this one).
+    fn typed_bindings(&self, found: &mut FnSites) {
+        let mut previous = Position { line: 0, column: 0 };
+        for binding in &found.fn_item.lets {
+            let statement_start = previous;
+            previous = previous.max(binding.at);
+            let TypeRef::Path(path) = &binding.ty else {
+                continue;
+            };
+            let resolved = self
+                .graph
+                .resolver
+                .resolve(&found.fn_item.module, path)
+                .join("::");
+            let Some((double, _)) = self.lookup.double(&resolved, &found.fn_item.module) else {
+                continue;
+            };
+            if self.doubles[double].kind != DoubleKind::Fake {
+                continue;
+            }
+            let built_here = found.constructions.get(&double).is_some_and(|places| {
+                places
+                    .iter()
+                    .any(|(at, _)| *at > statement_start && *at <= binding.at)
+            });
+            if !built_here {
+                let len = binding.name.len() as u32;
+                found.construct(double, binding.at, len);
+            }
+        }
+    }
+
+    /// Only the routes set on mock servers in one fn.
+    fn routes_in(&self, file: usize, fn_item: &FnItem, sites: &mut Vec<StubSite>) {
+        let routes = fn_item.calls.iter().filter_map(|call| {
+            let double = match &call.kind {
+                CallKind::Path(path) if self.wire.may_be_route_path(path) => {
+                    let resolved = self.graph.resolver.resolve(&fn_item.module, path);
+                    self.wire
+                        .route_path(&resolved, &fn_item.module)
+                        .and_then(|wire| self.wire.double_of(wire))
+                }
+                // Typed servers only: no guess by method name here.
+                CallKind::Method { receiver, name } => {
+                    self.route_method(fn_item, receiver, name, call.at, false)
+                }
+                _ => None,
+            }?;
+            Some((double, call))
+        });
+        let mut routes = routes.peekable();
+        if routes.peek().is_none() {
+            return;
+        }
+        let test = test_name(fn_item, self.graph.files[file].role.is_test());
+        for (double, call) in routes {
+            sites.push(StubSite {
                 file,
-                at,
-                len,
+                at: call.at,
+                len: call.len,
                 test: test.clone(),
                 double,
-                target,
-                method,
+                target: StandsFor::Wire,
+                method: None,
                 via_double: false,
-            }
+            });
+        }
+    }
+
+    /// `Type::ctor(..)`, `Mock::m_context()`, a route path, a stub
+    /// transport's constructor, a call of a hand-written test server.
+    fn path_call(&self, found: &mut FnSites, path: &[String], at: Position, len: u32) {
+        let module = &found.fn_item.module;
+        let resolved = self.graph.resolver.resolve(module, path);
+        let Some((last, owner)) = resolved.split_last() else {
+            return;
         };
-    // An expectation on `method` of `double`: none when no target of the
-    // double declares it (`expect_eq` on a side trait).
-    let expectation = |double: usize, method: &str, at: Position, len: u32| {
-        target_for(&doubles[double], method, graph)
-            .map(|target| site(double, target, Some(method.to_string()), at, len))
-    };
-    for call in &fn_item.calls {
-        match &call.kind {
-            CallKind::Path(path) => {
-                let resolved = graph.resolver.resolve(&fn_item.module, path);
-                let Some((last, owner)) = resolved.split_last() else {
-                    continue;
-                };
-                let resolved_key = resolved.join("::");
-                if WIRE_CONSTRUCTORS.contains(&resolved_key.as_str()) {
-                    if let Some((double, _)) = lookup.double(&owner.join("::"), &fn_item.module) {
-                        sites.push(site(double, StandsFor::Wire, None, call.at, call.len));
-                    }
-                    continue;
-                }
-                let Some((double, via_double)) = lookup.double(&owner.join("::"), &fn_item.module)
-                else {
-                    continue;
-                };
-                if via_double {
-                    swapped.insert(double);
-                }
-                if let Some(method) = last.strip_suffix("_context") {
-                    sites.extend(expectation(double, method, call.at, call.len));
-                } else if is_constructor(last, doubles[double].kind) {
-                    constructions
-                        .entry(double)
-                        .or_default()
-                        .push((call.at, call.len));
-                }
-            }
-            CallKind::SelfPath(_) => {}
-            CallKind::Construct(path) => {
-                let resolved = graph.resolver.resolve(&fn_item.module, path).join("::");
-                if let Some((double, _)) = lookup.double(&resolved, &fn_item.module) {
-                    // A faux double is built with `X::faux()`; `X { … }` is the real one.
-                    if doubles[double].kind != DoubleKind::Faux {
-                        constructions
-                            .entry(double)
-                            .or_default()
-                            .push((call.at, call.len));
+        if let Some(double) = self
+            .wire
+            .route_path(&resolved, module)
+            .and_then(|wire| self.wire.double_of(wire))
+        {
+            found.push(double, StandsFor::Wire, None, at, len);
+            return;
+        }
+        if let Some((double, _)) = self.lookup.double(&resolved.join("::"), module) {
+            match self.doubles[double].kind {
+                // A hand-written test server started (not by itself).
+                DoubleKind::Wire => {
+                    let first_party = self.graph.resolver.is_first_party(&resolved);
+                    if first_party && self.doubles[double].key != super::graph_key(found.fn_item) {
+                        found.push(double, StandsFor::Wire, None, at, len);
                     }
                 }
+                DoubleKind::Faux => {}
+                // `FakeClock(5)`: a tuple struct built.
+                _ => found.construct(double, at, len),
             }
-            CallKind::Method { receiver, name } => {
-                // mockall's `expect_m`, faux's `when!` (read as `expect_m`),
-                // mry's `mock_m`.
-                let (method, mry) = match (name.strip_prefix("expect_"), name.strip_prefix("mock_"))
-                {
-                    (Some(method), _) => (method, false),
-                    (None, Some(method)) => (method, true),
-                    (None, None) => continue,
-                };
-                let Some((double, via_double)) =
-                    receiver_double(graph, lookup, fn_item, receiver, call.at, method)
-                else {
-                    continue;
-                };
-                if mry != (doubles[double].kind == DoubleKind::Mry) {
-                    continue;
-                }
-                if via_double {
-                    swapped.insert(double);
-                }
-                expected.insert(double);
-                sites.extend(expectation(double, method, call.at, call.len));
+            return;
+        }
+        if found.fn_item.is_test && wire::is_listener_bind(&resolved) {
+            // A test that binds and answers by itself: itself the server.
+            let own = super::graph_key(found.fn_item);
+            if let Some((double, _)) = self.lookup.double(&own, module) {
+                found.push(double, StandsFor::Wire, None, at, len);
             }
+            return;
+        }
+        let Some((double, via_double)) = self.owner_double(owner, module) else {
+            return;
+        };
+        if via_double {
+            found.swapped.insert(double);
+        }
+        let kind = self.doubles[double].kind;
+        if let Some(method) = last.strip_suffix("_context") {
+            found
+                .sites
+                .extend(self.expectation(found, double, method, at, len));
+        } else if kind == DoubleKind::Wire {
+            if is_constructor(last, kind) && wire::is_transport(&self.doubles[double].key) {
+                // A stub transport built: the site (a mock server's are its routes).
+                found.push(double, StandsFor::Wire, None, at, len);
+            }
+        } else if is_constructor(last, kind) || self.fake_constructor(double, last) {
+            found.construct(double, at, len);
         }
     }
-    for (double, places) in constructions {
-        if expected.contains(&double) {
-            continue;
+
+    /// Whether `name` is an associated fn of fake `double` that returns the
+    /// fake (`FakeClock::at(5)`), or a conversion into it (`from`).
+    fn fake_constructor(&self, double: usize, name: &str) -> bool {
+        let fake = &self.doubles[double];
+        if fake.kind != DoubleKind::Fake {
+            return false;
         }
-        let known = &doubles[double];
-        if known.kind == DoubleKind::Fake && builds_itself(graph, file, fn_item, known) {
-            // A fake made by its own code or its own tests stubs nothing.
-            continue;
+        if matches!(name, "from" | "try_from") {
+            return true;
         }
-        let method = LIBRARY_DOUBLES
+        let Some(fn_id) = self.graph.method_of(&fake.key, name) else {
+            return false;
+        };
+        let callee = self.graph.fn_item(fn_id);
+        !callee.has_receiver
+            && match &callee.ret {
+                TypeRef::Path(path) => path
+                    .last()
+                    .is_some_and(|last| last == "Self" || *last == fake.name),
+                _ => false,
+            }
+    }
+
+    /// The double an associated fn's owner path names: by key, through a
+    /// stub transport's name, or through the module's external globs.
+    fn owner_double(&self, owner: &[String], module: &[String]) -> Option<(usize, bool)> {
+        if let Some(found) = self.lookup.double(&owner.join("::"), module) {
+            return Some(found);
+        }
+        let name = owner.last()?;
+        let krate = owner.first()?;
+        let explained = owner.len() > 1 || self.graph.resolver.is_first_party(owner);
+        for (transport_crate, names) in STUB_TRANSPORTS {
+            if !names.contains(&name.as_str()) {
+                continue;
+            }
+            let through_glob = !explained
+                && self
+                    .wire
+                    .globs(module)
+                    .iter()
+                    .any(|glob| glob.first().map(String::as_str) == Some(*transport_crate));
+            if krate == transport_crate || through_glob {
+                let key = wire::transport_key(transport_crate, name);
+                return self.lookup.double(&key, module);
+            }
+        }
+        if explained {
+            return None;
+        }
+        // `use stubaudit::http::*; HttpStub::new()`: the glob's path.
+        self.wire.globs(module).iter().find_map(|glob| {
+            let mut candidate = glob.clone();
+            candidate.extend(owner.iter().cloned());
+            self.lookup.double(&candidate.join("::"), module)
+        })
+    }
+
+    /// `server.mock(..)` on a mock server: the wire double it sets a route
+    /// of. With `guess`, a server of unknown type counts when the crate uses
+    /// one mock-server crate with that route method.
+    fn route_method(
+        &self,
+        fn_item: &FnItem,
+        receiver: &Receiver,
+        name: &str,
+        at: Position,
+        guess: bool,
+    ) -> Option<usize> {
+        if !WIRE_CRATES
             .iter()
-            .find(|(path, _, _)| *path == known.key)
-            .and_then(|(_, _, method)| method.map(String::from));
-        if known.kind == DoubleKind::Stubaudit && method.is_none() {
-            // A library mock with no expectation set here: configured elsewhere.
-            continue;
+            .any(|wire| wire.route_methods.contains(&name))
+        {
+            return None;
         }
-        for (at, len) in places {
-            for target in &known.stands_for {
-                sites.push(site(double, target.clone(), method.clone(), at, len));
+        let wire = match self.graph.receiver_type(fn_item, receiver, at, None, None) {
+            ReceiverType::Type(type_key) => {
+                let wire = self.wire.server_crate(&type_key, &fn_item.module)?;
+                WIRE_CRATES[wire]
+                    .route_methods
+                    .contains(&name)
+                    .then_some(wire)?
+            }
+            ReceiverType::Traits(_) => return None,
+            ReceiverType::Unknown if guess => {
+                self.wire.route_method_fallback(name, &fn_item.module)?
+            }
+            ReceiverType::Unknown => return None,
+        };
+        self.wire.double_of(wire)
+    }
+
+    /// mockall's `expect_m`, faux's `when!` (read as `expect_m`), mry's `mock_m`.
+    fn expectation_call(
+        &self,
+        found: &mut FnSites,
+        receiver: &Receiver,
+        name: &str,
+        at: Position,
+        len: u32,
+    ) {
+        let (method, mry) = match (name.strip_prefix("expect_"), name.strip_prefix("mock_")) {
+            (Some(method), _) => (method, false),
+            (None, Some(method)) => (method, true),
+            (None, None) => return,
+        };
+        let Some((double, via_double)) = receiver_double(
+            self.graph,
+            &self.lookup,
+            self.graph.files[found.file].package,
+            found.fn_item,
+            receiver,
+            at,
+            method,
+        ) else {
+            return;
+        };
+        if mry != (self.doubles[double].kind == DoubleKind::Mry) {
+            return;
+        }
+        if via_double {
+            found.swapped.insert(double);
+        }
+        found.expected.insert(double);
+        found
+            .sites
+            .extend(self.expectation(found, double, method, at, len));
+    }
+
+    /// An expectation on `method` of `double`: none when no target of the
+    /// double declares it (`expect_eq` on a side trait).
+    fn expectation(
+        &self,
+        found: &FnSites,
+        double: usize,
+        method: &str,
+        at: Position,
+        len: u32,
+    ) -> Option<StubSite> {
+        let target = target_for(&self.doubles[double], method, self.graph)?;
+        Some(StubSite {
+            file: found.file,
+            at,
+            len,
+            test: found.test.clone(),
+            double,
+            target,
+            method: Some(method.to_string()),
+            via_double: false,
+        })
+    }
+
+    /// Constructions of doubles this fn sets no expectation on: each a
+    /// site standing for everything the double replaces.
+    fn constructions_to_sites(&self, found: &mut FnSites) {
+        let constructions = std::mem::take(&mut found.constructions);
+        for (double, places) in constructions {
+            if found.expected.contains(&double) {
+                continue;
+            }
+            let known = &self.doubles[double];
+            if known.kind == DoubleKind::Fake
+                && builds_itself(self.graph, found.file, found.fn_item, known)
+            {
+                // A fake made by its own code or its own tests stubs nothing.
+                continue;
+            }
+            let method = constructed_method(&known.key);
+            if known.kind == DoubleKind::Stubaudit && method.is_none() {
+                // A library mock with no expectation set here: configured elsewhere.
+                continue;
+            }
+            for (at, len) in places {
+                for target in &known.stands_for {
+                    found.push(double, target.clone(), method.clone(), at, len);
+                }
             }
         }
-    }
-    for stub_site in &mut sites[first_site..] {
-        stub_site.via_double = swapped.contains(&stub_site.double);
     }
 }
 
@@ -333,6 +533,7 @@ fn is_constructor(name: &str, kind: DoubleKind) -> bool {
 fn receiver_double(
     graph: &Graph,
     lookup: &Lookup,
+    package: usize,
     fn_item: &FnItem,
     receiver: &Receiver,
     at: Position,
@@ -351,9 +552,23 @@ fn receiver_double(
         ReceiverType::Traits(_) => return None,
         ReceiverType::Unknown => {}
     }
-    // Unknown receiver: the one mock whose target has this method.
-    match lookup.by_method.get(method).map(Vec::as_slice) {
-        Some([only]) => Some((*only, false)),
+    // Unknown receiver: the one mock whose target has this method, among
+    // those this package can reach.
+    let reachable = |double: &usize| match lookup.package_of(*double) {
+        Some(of) => graph
+            .reach
+            .get(package)
+            .is_none_or(|reach| reach.is_empty() || reach.contains(&of)),
+        None => true,
+    };
+    let mut candidates = lookup
+        .by_method
+        .get(method)
+        .into_iter()
+        .flatten()
+        .filter(|double| reachable(double));
+    match (candidates.next(), candidates.next()) {
+        (Some(only), None) => Some((*only, false)),
         _ => None,
     }
 }

@@ -136,7 +136,22 @@ impl Extractor {
                     .span
                     .start
                     .min(start_line(&item_fn.vis, &item_fn.sig));
+                let nested_test = fn_item.in_test;
                 self.index.fns.push(fn_item);
+                if nested_test {
+                    // A fake declared inside a test fn (`struct Frozen; impl
+                    // Clock for Frozen { … }`) is test code of its module.
+                    for stmt in &item_fn.block.stmts {
+                        if let syn::Stmt::Item(
+                            nested @ (syn::Item::Struct(_)
+                            | syn::Item::Enum(_)
+                            | syn::Item::Impl(_)),
+                        ) = stmt
+                        {
+                            self.item(nested, module, true, inline_parents, scope);
+                        }
+                    }
+                }
             }
             syn::Item::Struct(item_struct) => {
                 let item_scope = scope.with(&item_struct.generics);

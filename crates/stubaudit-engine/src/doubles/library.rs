@@ -1,0 +1,103 @@
+//! The stubaudit library's own doubles (`HttpStub`, `MockHttpClient`,
+//! `DbStub`, …): data, each with the boundary trait it replaces and the
+//! method a bare construction stubs.
+
+use super::{Double, DoubleKind, Registry, StandsFor, StubSite};
+use crate::graph::{Edge, Graph};
+use std::collections::HashSet;
+
+/// Library doubles: type path, the boundary it replaces, the method a bare
+/// construction stubs (`None`: expectations name the method).
+pub(super) const LIBRARY_DOUBLES: &[(&str, &str, Option<&str>)] = &[
+    (
+        "stubaudit::http::HttpStub",
+        "stubaudit::http::HttpClient",
+        Some("send"),
+    ),
+    (
+        "stubaudit::http::MockHttpClient",
+        "stubaudit::http::HttpClient",
+        None,
+    ),
+    (
+        "stubaudit::http::MockAsyncHttpClient",
+        "stubaudit::http::AsyncHttpClient",
+        None,
+    ),
+    (
+        "stubaudit::db::DbStub",
+        "stubaudit::db::Database",
+        Some("execute"),
+    ),
+    (
+        "stubaudit::db::MockDatabase",
+        "stubaudit::db::Database",
+        None,
+    ),
+];
+
+const HTTP_CLIENT: &str = "stubaudit::http::HttpClient";
+const ASYNC_HTTP_CLIENT: &str = "stubaudit::http::AsyncHttpClient";
+
+/// Registers the library's doubles.
+pub(super) fn add(registry: &mut Registry) {
+    for (path, boundary, _) in LIBRARY_DOUBLES {
+        registry.add(Double {
+            key: path.to_string(),
+            name: path.rsplit("::").next().unwrap_or(path).to_string(),
+            kind: DoubleKind::Stubaudit,
+            stands_for: vec![StandsFor::Boundary(boundary.to_string())],
+            defined_at: None,
+            methods: Vec::new(),
+        });
+    }
+}
+
+/// The method a bare construction of library double `key` stubs.
+pub(super) fn constructed_method(key: &str) -> Option<String> {
+    LIBRARY_DOUBLES
+        .iter()
+        .find(|(path, _, _)| *path == key)
+        .and_then(|(_, _, method)| method.map(String::from))
+}
+
+/// `HttpStub` serves both HTTP traits: in a package whose production code
+/// calls only `AsyncHttpClient`, its sites stand for that one.
+pub(super) struct HttpFlavour {
+    async_only: HashSet<usize>,
+}
+
+impl HttpFlavour {
+    /// Which packages call `AsyncHttpClient` and never `HttpClient`.
+    pub(super) fn new(graph: &Graph) -> HttpFlavour {
+        let mut sync_users = HashSet::new();
+        let mut async_users = HashSet::new();
+        for (fn_id, edges) in graph.edges.iter().enumerate() {
+            for edge in edges {
+                if let Edge::Boundary { trait_key, .. } = &edge.edge {
+                    let package = graph.file_of(fn_id).package;
+                    if trait_key == HTTP_CLIENT {
+                        sync_users.insert(package);
+                    } else if trait_key == ASYNC_HTTP_CLIENT {
+                        async_users.insert(package);
+                    }
+                }
+            }
+        }
+        HttpFlavour {
+            async_only: async_users.difference(&sync_users).copied().collect(),
+        }
+    }
+
+    /// Names the HTTP trait `package` uses on `sites`.
+    pub(super) fn retarget(&self, package: usize, sites: &mut [StubSite]) {
+        if !self.async_only.contains(&package) {
+            return;
+        }
+        for site in sites {
+            if site.target == StandsFor::Boundary(HTTP_CLIENT.to_string()) {
+                site.target = StandsFor::Boundary(ASYNC_HTTP_CLIENT.to_string());
+            }
+        }
+    }
+}
