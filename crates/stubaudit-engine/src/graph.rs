@@ -130,6 +130,8 @@ pub struct Graph {
     type_aliases: HashMap<String, (PathSegments, TypeRef)>,
     /// Type key → its inherent methods.
     pub inherent: HashMap<String, Vec<FnId>>,
+    /// Type key → every impl block for it: (file, impl index).
+    impls_of_type: HashMap<String, Vec<(usize, usize)>>,
     /// Type key → keys of the traits it implements.
     traits_of_type: HashMap<String, Vec<String>>,
     /// Method name → what declares it: an inherent method, or a trait.
@@ -165,6 +167,7 @@ impl Graph {
             defaults_of_type: HashMap::default(),
             traits_of_type: HashMap::default(),
             inherent: HashMap::default(),
+            impls_of_type: HashMap::default(),
             type_aliases: HashMap::default(),
             macro_idents: HashSet::default(),
             deref_targets: HashMap::default(),
@@ -234,6 +237,12 @@ impl Graph {
                         .entry(trait_key.clone())
                         .or_default()
                         .push((file_index, impl_index, self_key.clone()));
+                }
+                if let Some(self_key) = &self_key {
+                    self.impls_of_type
+                        .entry(self_key.clone())
+                        .or_default()
+                        .push((file_index, impl_index));
                 }
                 if let (Some(self_key), true) = (&self_key, impl_item.deref_to_param) {
                     self.generic_deref.insert(self_key.clone());

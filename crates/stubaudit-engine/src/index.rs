@@ -194,6 +194,10 @@ pub struct FnItem {
     pub lets: Vec<Binding>,
     /// Call sites, in source order.
     pub calls: Vec<Call>,
+    /// The generic parameters in scope (the impl's or trait's, then its
+    /// own) with their trait bounds, `where` clauses included: a path call
+    /// `H::get(..)` or `T::Client::new(..)` is read through them.
+    pub generics: Vec<(String, Vec<PathSegments>)>,
 }
 
 /// A trait definition.
@@ -213,6 +217,8 @@ pub struct TraitItem {
     pub boundary: bool,
     /// Its supertraits, as written.
     pub supertraits: Vec<PathSegments>,
+    /// Its associated types and their trait bounds (`type Client: Http;`).
+    pub assoc_types: Vec<(String, Vec<PathSegments>)>,
     /// Its methods, as indexes into [`FileIndex::fns`].
     pub methods: Vec<usize>,
 }
@@ -242,6 +248,13 @@ pub struct ImplItem {
     /// That target is the impl's own type parameter (`impl<T> Deref for
     /// Pooled<T> { type Target = T; }`): the type is seen through.
     pub deref_to_param: bool,
+    /// The self type's generic type arguments, read with the impl's
+    /// bounds: in `impl<H: Http> Sites for HttpSites<H>` the first is the
+    /// seam `Http`. A field typed by the struct's parameter is read through
+    /// them.
+    pub self_args: Vec<TypeRef>,
+    /// Its associated types (`type Client = Reqwest;`).
+    pub assoc_types: Vec<(String, TypeRef)>,
     /// Its methods, as indexes into [`FileIndex::fns`].
     pub methods: Vec<usize>,
 }
@@ -259,6 +272,10 @@ pub struct TypeItem {
     pub in_test: bool,
     /// Named fields and their types; tuple fields are named `0`, `1`, ….
     pub fields: Vec<(String, TypeRef)>,
+    /// Fields whose value is one of the type's own generic parameters
+    /// (through wrappers: `Arc<H>`), with that parameter's position among
+    /// the type parameters: each impl says what the parameter is there.
+    pub generic_fields: Vec<(String, usize)>,
     /// Marked `#[faux::create]`.
     pub faux: bool,
 }

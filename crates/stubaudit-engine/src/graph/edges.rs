@@ -5,7 +5,7 @@
 //! method name within its crate, and is then marked approximate.
 
 use super::{Edge, EdgeAt, FnId, Graph, ReceiverType};
-use crate::index::{CallKind, FnItem, PathSegments, TypeRef};
+use crate::index::{CallKind, FnItem, Owner, PathSegments, TypeRef};
 
 /// Calls that are not followed: constructors and conversions.
 const NOT_FOLLOWED: &[&str] = &[
@@ -163,6 +163,10 @@ impl Graph {
         {
             return Vec::new();
         }
+        let impl_at = match fn_item.owner {
+            Owner::Impl(impl_index) => Some((self.fns[fn_id].file, impl_index)),
+            _ => None,
+        };
         let mut edges = Vec::new();
         for call in &fn_item.calls {
             let edge = match &call.kind {
@@ -173,12 +177,13 @@ impl Graph {
                     if NOT_FOLLOWED.contains(&name.as_str()) {
                         None
                     } else {
-                        let receiver_ty = self.receiver_type(
+                        let receiver_ty = self.receiver_type_in(
                             fn_item,
                             receiver,
                             call.at,
                             self_key.as_deref(),
                             self_trait.as_deref(),
+                            impl_at,
                         );
                         if receiver_ty == ReceiverType::Unknown {
                             if let Some(edge) = self.by_name_only(
@@ -285,6 +290,25 @@ impl Graph {
         self_trait: Option<&str>,
     ) -> Option<Edge> {
         let last = path.last()?;
+        // `H::get(..)` with `H: Http`, `T::Client::connect(..)`: through the
+        // parameter's bounds.
+        if let Some((method, owner)) = path.split_last() {
+            if let Some(seam) = self.generic_owner(fn_item, owner) {
+                if NOT_FOLLOWED.contains(&method.as_str()) {
+                    return None;
+                }
+                return self.method_edge(seam, method, self_key);
+            }
+        }
+        if path.len() == 3 && path[0] == "Self" {
+            // `Self::Client::connect(..)`: the associated type's method.
+            let owner = TypeRef::Path(path[..2].to_vec());
+            let seam = self.resolve_type(&fn_item.module, &owner, self_key);
+            if NOT_FOLLOWED.contains(&last.as_str()) || seam == ReceiverType::Unknown {
+                return None;
+            }
+            return self.method_edge(seam, last, self_key);
+        }
         let resolved = self.resolver.resolve(&fn_item.module, path);
         let external = !self.resolver.is_first_party(path)
             && path.first().is_some_and(|first| first != "Self")

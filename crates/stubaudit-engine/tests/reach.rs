@@ -1,0 +1,312 @@
+//! What a call reaches, on small single-file crates audited without the
+//! CLI or `cargo metadata`: generic bounds wherever Rust writes them,
+//! handles of I/O crates, receivers through wrappers, names from external
+//! globs. Each case is `check(source, expected)`, one line per stub site:
+//! `code hHEIGHT Target.method: hidden fns`.
+
+use std::path::PathBuf;
+use stubaudit_engine::load::{Package, Target, TargetRole, Workspace};
+use stubaudit_engine::{audit, AuditOptions};
+
+/// Audits `source` as the `src/lib.rs` of crate `demo`.
+fn audit_lines(source: &str) -> Vec<String> {
+    let dir = match tempfile::tempdir() {
+        Ok(dir) => dir,
+        Err(error) => panic!("tempdir: {error}"),
+    };
+    let root = dir.path().to_path_buf();
+    let lib = root.join("src/lib.rs");
+    if let Err(error) =
+        std::fs::create_dir_all(root.join("src")).and_then(|()| std::fs::write(&lib, source))
+    {
+        panic!("write: {error}");
+    }
+    let workspace = Workspace {
+        root: root.clone(),
+        packages: vec![Package {
+            name: "demo".to_string(),
+            dir: root.clone(),
+            targets: vec![Target {
+                crate_name: "demo".to_string(),
+                role: TargetRole::Lib,
+                root: PathBuf::from(&lib),
+            }],
+            selected: true,
+            config: serde_json::Value::Null,
+            test_support: false,
+            workspace_deps: Vec::new(),
+        }],
+        config: serde_json::Value::Null,
+    };
+    let report = match audit(&workspace, &AuditOptions::default()) {
+        Ok(report) => report,
+        Err(error) => panic!("audit: {error}"),
+    };
+    report
+        .stubs
+        .iter()
+        .map(|stub| {
+            let height = stub.height.map_or("-".to_string(), |h| h.to_string());
+            let method = stub.target.method.as_deref().unwrap_or("*");
+            let target = stub.target.path.rsplit("::").next().unwrap_or("");
+            let hidden: Vec<&str> = stub
+                .hidden
+                .ranges
+                .iter()
+                .map(|range| range.fn_name.as_str())
+                .collect();
+            format!(
+                "{} h{height} {target}.{method}: {}",
+                stub.code,
+                hidden.join(", ")
+            )
+        })
+        .collect()
+}
+
+fn check(source: &str, expected: &[&str]) {
+    let lines = audit_lines(source);
+    assert_eq!(lines, expected, "\nsource:\n{source}");
+}
+
+/// The I/O layer every generic case below reaches: a trait over a socket.
+const HTTP: &str = r#"
+pub trait Http { fn get(&self, url: &str) -> String; }
+pub struct TcpHttp;
+impl Http for TcpHttp {
+    fn get(&self, url: &str) -> String {
+        let _ = std::net::TcpStream::connect(url);
+        String::new()
+    }
+}
+"#;
+
+/// A mock of `Sites` in a test module.
+const MOCK_SITES: &str = r#"
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn t() { let mut sites = MockSites::new(); sites.expect_site().returning(|_| String::new()); }
+}
+"#;
+
+#[test]
+fn a_field_typed_by_the_structs_parameter_takes_the_impl_blocks_bound() {
+    let source = format!(
+        "{HTTP}{}{MOCK_SITES}",
+        r#"
+#[cfg_attr(test, mockall::automock)]
+pub trait Sites { fn site(&self, key: &str) -> String; }
+pub struct HttpSites<H>(pub H);
+impl<H: Http> Sites for HttpSites<H> {
+    fn site(&self, key: &str) -> String { self.0.get(key).trim().to_string() }
+}
+"#
+    );
+    check(
+        &source,
+        &["high-stub h1 Sites.site: TcpHttp::get, HttpSites::site"],
+    );
+}
+
+#[test]
+fn a_where_clause_on_the_impl_block_bounds_a_named_field() {
+    let source = format!(
+        "{HTTP}{}{MOCK_SITES}",
+        r#"
+#[cfg_attr(test, mockall::automock)]
+pub trait Sites { fn site(&self, key: &str) -> String; }
+pub struct Api<C> { client: std::sync::Arc<C> }
+impl<C> Sites for Api<C>
+where
+    C: Http + Send,
+{
+    fn site(&self, key: &str) -> String { self.client.get(key) }
+}
+"#
+    );
+    check(
+        &source,
+        &["high-stub h1 Sites.site: TcpHttp::get, Api::site"],
+    );
+}
+
+#[test]
+fn a_bound_on_the_struct_itself_counts() {
+    let source = format!(
+        "{HTTP}{}{MOCK_SITES}",
+        r#"
+#[cfg_attr(test, mockall::automock)]
+pub trait Sites { fn site(&self, key: &str) -> String; }
+pub struct Api<C: Http> { client: C }
+impl<C: Http> Sites for Api<C> {
+    fn site(&self, key: &str) -> String { self.client.get(key) }
+}
+"#
+    );
+    check(
+        &source,
+        &["high-stub h1 Sites.site: TcpHttp::get, Api::site"],
+    );
+}
+
+#[test]
+fn a_generic_field_seen_from_another_type_takes_every_impl_blocks_bound() {
+    let source = format!(
+        "{HTTP}{}",
+        r#"
+pub struct HttpSites<H>(pub H);
+impl<H: Http> HttpSites<H> {
+    pub fn raw(&self) -> &H { &self.0 }
+}
+#[cfg_attr(test, mockall::automock)]
+pub trait Links { fn link(&self, key: &str) -> String; }
+pub struct Linker<S> { sites: S }
+impl<S> Links for Linker<HttpSites<S>> where S: Http {
+    fn link(&self, key: &str) -> String { self.sites.0.get(key) }
+}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn t() { let mut links = MockLinks::new(); links.expect_link().returning(|_| String::new()); }
+}
+"#
+    );
+    check(
+        &source,
+        &["high-stub h1 Links.link: TcpHttp::get, Linker::link"],
+    );
+}
+
+#[test]
+fn an_impl_block_where_clause_bounds_a_layer_above_a_layer() {
+    let source = format!(
+        "{HTTP}{}",
+        r#"
+pub trait Sites { fn site(&self, key: &str) -> String; }
+pub struct HttpSites<H>(pub H);
+impl<H: Http> Sites for HttpSites<H> {
+    fn site(&self, key: &str) -> String { self.0.get(key) }
+}
+#[cfg_attr(test, mockall::automock)]
+pub trait Links { fn link(&self, key: &str) -> String; }
+pub struct Linker<S> { sites: S }
+impl<S> Links for Linker<S> where S: Sites {
+    fn link(&self, key: &str) -> String { format!("<{}>", self.sites.site(key)) }
+}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn t() { let mut links = MockLinks::new(); links.expect_link().returning(|_| String::new()); }
+}
+"#
+    );
+    check(
+        &source,
+        &["high-stub h2 Links.link: TcpHttp::get, HttpSites::site, Linker::link"],
+    );
+}
+
+#[test]
+fn a_generic_parameters_static_method_is_a_seam() {
+    let source = format!(
+        "{}{MOCK_SITES}",
+        r#"
+pub trait Connect { fn connect(addr: &str) -> bool; }
+pub struct Tcp;
+impl Connect for Tcp {
+    fn connect(addr: &str) -> bool { std::net::TcpStream::connect(addr).is_ok() }
+}
+#[cfg_attr(test, mockall::automock)]
+pub trait Sites { fn site(&self, key: &str) -> String; }
+pub struct Probe<C>(std::marker::PhantomData<C>);
+impl<C: Connect> Sites for Probe<C> {
+    fn site(&self, key: &str) -> String { if C::connect(key) { "up".into() } else { "down".into() } }
+}
+"#
+    );
+    check(
+        &source,
+        &["high-stub h1 Sites.site: Tcp::connect, Probe::site"],
+    );
+}
+
+#[test]
+fn an_associated_type_set_by_the_impl_is_its_type() {
+    let source = format!(
+        "{HTTP}{}{MOCK_SITES}",
+        r#"
+pub trait Backend { type Client: Http; fn client(&self) -> Self::Client; }
+#[cfg_attr(test, mockall::automock)]
+pub trait Sites { fn site(&self, key: &str) -> String; }
+pub struct Live;
+impl Backend for Live {
+    type Client = TcpHttp;
+    fn client(&self) -> Self::Client { TcpHttp }
+}
+impl Sites for Live {
+    fn site(&self, key: &str) -> String { Self::Client::get(&TcpHttp, key) }
+}
+"#
+    );
+    check(
+        &source,
+        &["high-stub h1 Sites.site: TcpHttp::get, Live::site"],
+    );
+}
+
+#[test]
+fn an_associated_type_of_a_bounded_parameter_is_its_traits_bound() {
+    let source = format!(
+        "{HTTP}{}{MOCK_SITES}",
+        r#"
+pub trait Backend { type Client: Http; fn client(&self) -> Self::Client; }
+#[cfg_attr(test, mockall::automock)]
+pub trait Sites { fn site(&self, key: &str) -> String; }
+pub struct Service<B>(pub B);
+impl<B: Backend> Sites for Service<B> {
+    fn site(&self, key: &str) -> String {
+        let client: B::Client = self.0.client();
+        client.get(key)
+    }
+}
+"#
+    );
+    check(
+        &source,
+        &["high-stub h1 Sites.site: TcpHttp::get, Service::site"],
+    );
+}
+
+#[test]
+fn self_assoc_inside_a_trait_default_is_the_traits_bound() {
+    let source = format!(
+        "{HTTP}{}",
+        r#"
+#[cfg_attr(test, mockall::automock)]
+pub trait Backend {
+    type Client: Http;
+    fn client(&self) -> Self::Client;
+    fn fetch(&self, client: &Self::Client, url: &str) -> String { client.get(url) }
+}
+pub struct Live;
+impl Backend for Live {
+    type Client = TcpHttp;
+    fn client(&self) -> TcpHttp { TcpHttp }
+}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn t() { let mut backend = MockBackend::new(); backend.expect_fetch().returning(|_, _| String::new()); }
+}
+"#
+    );
+    check(
+        &source,
+        &["high-stub h1 Backend.fetch: TcpHttp::get, Backend::fetch"],
+    );
+}
