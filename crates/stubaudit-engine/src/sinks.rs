@@ -1,8 +1,14 @@
 //! Stage `sinks`: the I/O catalog. A call leaves the process when its
 //! resolved path (or its receiver's type or trait) starts with one of these
-//! prefixes. The catalog is data: `[workspace.metadata.stubaudit] io-crates`
-//! extends it. The stubaudit library's own traits are boundaries by
+//! prefixes. The catalog is data: a built-in list of the standard library's
+//! I/O and well-known drivers, the crates `lockfile` derives from the
+//! audited workspace's `Cargo.lock`, and `[workspace.metadata.stubaudit]
+//! io-crates`. The stubaudit library's own traits are boundaries by
 //! definition: their adapters are the I/O.
+
+pub mod lockfile;
+
+pub use lockfile::DerivedCrate;
 
 use serde::Serialize;
 
@@ -63,7 +69,6 @@ const CATALOG: &[(&str, SinkKind)] = &[
     ("bollard", SinkKind::Http),
     ("object_store", SinkKind::Http),
     ("gcloud_*", SinkKind::Http),
-    ("blockfrost", SinkKind::Http),
     ("libp2p", SinkKind::Net),
     ("walkdir", SinkKind::Fs),
     ("fs2", SinkKind::Fs),
@@ -71,7 +76,6 @@ const CATALOG: &[(&str, SinkKind)] = &[
     ("aws_sdk_*", SinkKind::Http),
     ("azure_*", SinkKind::Http),
     ("tonic", SinkKind::Net),
-    ("pallas_network", SinkKind::Net),
     ("lettre", SinkKind::Net),
     ("rdkafka", SinkKind::Net),
     ("lapin", SinkKind::Net),
@@ -123,11 +127,14 @@ const BOUNDARIES: &[(&str, SinkKind)] = &[
     ("stubaudit::db::Database", SinkKind::Db),
 ];
 
-/// The I/O catalog in force: the built-in one plus configured crates.
+/// The I/O catalog in force: the built-in one, configured crates and the
+/// crates derived from `Cargo.lock`.
 #[derive(Debug, Clone, Default)]
 pub struct Catalog {
     extra: Vec<(String, SinkKind)>,
     extra_boundaries: Vec<String>,
+    /// Derived crates by the name code uses, with why they count.
+    derived: rustc_hash::FxHashMap<String, DerivedCrate>,
 }
 
 impl Catalog {
@@ -141,16 +148,39 @@ impl Catalog {
         self.extra_boundaries.push(path.to_string());
     }
 
+    /// Adds the crates derived from `Cargo.lock` (see [`lockfile`]).
+    pub fn add_derived(&mut self, derived: Vec<DerivedCrate>) {
+        for derived_crate in derived {
+            self.derived
+                .insert(derived_crate.crate_name.clone(), derived_crate);
+        }
+    }
+
+    /// The crates derived from `Cargo.lock`, sorted by name, each with the
+    /// chain that makes it count.
+    pub fn derived(&self) -> Vec<&DerivedCrate> {
+        let mut derived: Vec<&DerivedCrate> = self.derived.values().collect();
+        derived.sort_by(|a, b| a.crate_name.cmp(&b.crate_name));
+        derived
+    }
+
     /// The sink `path` belongs to, if any.
     pub fn sink(&self, path: &[String]) -> Option<SinkKind> {
         // Most calls are into crates no entry names: answer those without
         // joining the path.
         let first = path.first()?;
-        if !self.extra.is_empty() || may_match(first) {
+        let listed = if !self.extra.is_empty() || may_match(first) {
             self.sink_slow(path)
         } else {
             None
-        }
+        };
+        listed.or_else(|| self.derived.get(first).map(|derived| derived.kind))
+    }
+
+    /// Whether whole crate `name` is I/O (listed, configured or derived):
+    /// a value of one of its types is an I/O handle.
+    pub fn is_io_crate(&self, name: &str) -> bool {
+        self.derived.contains_key(name) || self.sink(&[name.to_string()]).is_some()
     }
 
     fn sink_slow(&self, path: &[String]) -> Option<SinkKind> {
@@ -232,6 +262,25 @@ mod tests {
             Some(SinkKind::Fs)
         );
         assert_eq!(catalog.sink(&path("std::path::Path::join")), None);
+    }
+
+    #[test]
+    fn derived_crates_count_as_whole_crates() {
+        let mut catalog = Catalog::default();
+        catalog.add_derived(vec![DerivedCrate {
+            crate_name: "lettre".to_string(),
+            kind: SinkKind::Net,
+            chain: vec!["lettre".to_string(), "rustls".to_string()],
+            users: vec!["app".to_string()],
+        }]);
+        assert_eq!(
+            catalog.sink(&path("lettre::AsyncSmtpTransport::send")),
+            Some(SinkKind::Net)
+        );
+        assert_eq!(catalog.sink(&path("lettres::send")), None);
+        assert!(catalog.is_io_crate("lettre"));
+        assert!(!catalog.is_io_crate("serde"));
+        assert_eq!(catalog.derived().len(), 1);
     }
 
     #[test]
