@@ -98,6 +98,11 @@ pub struct Graph {
     pub edges: Vec<Vec<EdgeAt>>,
     /// Call edges per fn found by method name alone: listed, not followed.
     pub approximate: Vec<Vec<EdgeAt>>,
+    /// Per fn, the method calls whose receiver's type stayed unknown and
+    /// that no name match, handle or common method explains: calls that
+    /// may reach anything. A fn with none that reaches no I/O is pure on
+    /// the evidence; one with some is unknown, not pure.
+    pub unresolved: Vec<u32>,
     /// Name resolution.
     pub resolver: Resolver,
     /// The I/O catalog.
@@ -150,6 +155,7 @@ impl Graph {
             fns: Vec::new(),
             edges: Vec::new(),
             approximate: Vec::new(),
+            unresolved: Vec::new(),
             resolver,
             catalog,
             traits: HashMap::default(),
@@ -179,7 +185,7 @@ impl Graph {
         graph.inherit_defaults();
         // Name-only edges are kept apart: they are listed, never trusted to
         // decide whether or how a fn reaches I/O.
-        let all: Vec<Vec<EdgeAt>> = {
+        let all: Vec<(Vec<EdgeAt>, u32)> = {
             use rayon::prelude::*;
             let graph = &graph;
             (0..graph.fns.len())
@@ -187,10 +193,15 @@ impl Graph {
                 .map(|fn_id| graph.edges_of(fn_id))
                 .collect()
         };
+        let mut unresolved = Vec::with_capacity(all.len());
         let (edges, approximate): (Vec<Vec<EdgeAt>>, Vec<Vec<EdgeAt>>) = all
             .into_iter()
-            .map(|edges| edges.into_iter().partition(|edge| !edge.approximate))
+            .map(|(edges, count)| {
+                unresolved.push(count);
+                edges.into_iter().partition(|edge| !edge.approximate)
+            })
             .unzip();
+        graph.unresolved = unresolved;
         graph.edges = edges;
         graph.approximate = approximate;
         graph

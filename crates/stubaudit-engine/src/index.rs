@@ -3,6 +3,7 @@
 //! context; the `syn` tree it came from is dropped right after extraction
 //! (see `extract`), which keeps memory at a fraction of the source size.
 
+mod args;
 mod body;
 mod extract;
 mod types;
@@ -198,6 +199,9 @@ pub struct FnItem {
     /// own) with their trait bounds, `where` clauses included: a path call
     /// `H::get(..)` or `T::Client::new(..)` is read through them.
     pub generics: Vec<(String, Vec<PathSegments>)>,
+    /// The receivers of each call's arguments, by the position of the
+    /// callee's name (as [`Call::at`]), for calls handed any value.
+    pub call_args: Vec<(Position, Vec<Receiver>)>,
 }
 
 /// A trait definition.
@@ -384,6 +388,17 @@ pub struct FileIndex {
 }
 
 impl FnItem {
+    /// The receivers of the arguments of the call at `at`.
+    pub fn args_at(&self, at: Position) -> &[Receiver] {
+        match self
+            .call_args
+            .binary_search_by(|(call_at, _)| call_at.cmp(&at))
+        {
+            Ok(found) => &self.call_args[found].1,
+            Err(_) => &[],
+        }
+    }
+
     /// The type of `name` as seen at `at`, and where it was bound: the last
     /// binding before `at`, else a parameter.
     pub fn binding_type(&self, name: &str, at: Position) -> Option<(&TypeRef, Position)> {

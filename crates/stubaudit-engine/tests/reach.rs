@@ -8,8 +8,8 @@ use std::path::PathBuf;
 use stubaudit_engine::load::{Package, Target, TargetRole, Workspace};
 use stubaudit_engine::{audit, AuditOptions};
 
-/// Audits `source` as the `src/lib.rs` of crate `demo`.
-fn audit_lines(source: &str) -> Vec<String> {
+/// `source` as the `src/lib.rs` of crate `demo` in a temporary workspace.
+fn workspace(source: &str) -> (tempfile::TempDir, Workspace) {
     let dir = match tempfile::tempdir() {
         Ok(dir) => dir,
         Err(error) => panic!("tempdir: {error}"),
@@ -38,6 +38,12 @@ fn audit_lines(source: &str) -> Vec<String> {
         }],
         config: serde_json::Value::Null,
     };
+    (dir, workspace)
+}
+
+/// Audits `source` as the `src/lib.rs` of crate `demo`.
+fn audit_lines(source: &str) -> Vec<String> {
+    let (_dir, workspace) = workspace(source);
     let report = match audit(&workspace, &AuditOptions::default()) {
         Ok(report) => report,
         Err(error) => panic!("audit: {error}"),
@@ -308,5 +314,115 @@ mod tests {
     check(
         &source,
         &["high-stub h1 Backend.fetch: TcpHttp::get, Backend::fetch"],
+    );
+}
+
+/// A mock of `Users` in a test module.
+const MOCK_USERS: &str = r#"
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn t() { let mut users = MockUsers::new(); users.expect_delete().returning(|_| ()); }
+}
+"#;
+
+#[test]
+fn a_handle_handed_to_a_method_a_derive_made_is_io() {
+    let source = format!(
+        "{}{MOCK_USERS}",
+        r#"
+pub mod model {
+    #[derive(Clone, Debug, DeriveEntityModel)]
+    pub struct User { pub id: i64 }
+}
+#[cfg_attr(test, mockall::automock)]
+pub trait Users { fn delete(&self, id: i64); }
+pub struct Repo { sql_pool: sea_orm::DatabaseConnection }
+impl Users for Repo {
+    fn delete(&self, id: i64) {
+        let _ = model::User::delete_by_id(id).exec(&self.sql_pool);
+    }
+}
+"#
+    );
+    check(&source, &["boundary-stub h0 Users.delete: Repo::delete"]);
+}
+
+#[test]
+fn a_connection_handed_to_a_query_of_unknown_type_is_io() {
+    let source = format!(
+        "{}{MOCK_USERS}",
+        r#"
+#[cfg_attr(test, mockall::automock)]
+pub trait Users { fn delete(&mut self, id: i64); }
+pub struct Repo { conn: diesel::PgConnection }
+impl Users for Repo {
+    fn delete(&mut self, id: i64) {
+        let _ = users.filter(user_id.eq(id)).first(&mut self.conn);
+    }
+}
+"#
+    );
+    check(&source, &["boundary-stub h0 Users.delete: Repo::delete"]);
+}
+
+#[test]
+fn a_handle_put_in_a_collection_or_given_to_own_code_is_no_io() {
+    let source = format!(
+        "{}{MOCK_USERS}",
+        r#"
+#[cfg_attr(test, mockall::automock)]
+pub trait Users { fn delete(&self, id: i64); }
+pub struct Pools { all: Vec<sqlx::PgPool> }
+impl Pools {
+    pub fn with(pool: sqlx::PgPool) -> Self { Pools { all: vec![pool] } }
+}
+impl Users for Pools {
+    fn delete(&self, id: i64) {
+        let mut all = Vec::new();
+        all.push(self.all[0].clone());
+        let _ = Pools::with(all.remove(0));
+        let _ = serde_json::to_string(&id);
+    }
+}
+"#
+    );
+    check(&source, &["pure-stub h- Users.delete: Pools::delete"]);
+}
+
+/// Per fn of `source`, by name, the graph's count of calls that landed
+/// nowhere it can tell.
+fn unresolved(source: &str) -> Vec<(String, u32)> {
+    let (_dir, workspace) = workspace(source);
+    let tree = stubaudit_engine::files::collect(&workspace, Some(1));
+    let crate_names = std::collections::HashSet::from(["demo".to_string()]);
+    let graph = stubaudit_engine::graph::Graph::build(
+        tree.files,
+        crate_names,
+        stubaudit_engine::Catalog::default(),
+    );
+    (0..graph.indexed_fns)
+        .map(|fn_id| (graph.fn_item(fn_id).name.clone(), graph.unresolved[fn_id]))
+        .collect()
+}
+
+#[test]
+fn the_graph_counts_calls_on_receivers_it_cannot_type() {
+    let source = r#"
+pub trait Sites { fn site(&self, key: &str) -> String; }
+pub struct Opaque<H>(pub H);
+impl<H> Opaque<H> {
+    pub fn unknown(&self, key: &str) -> String { self.0.lookup_site(key) }
+    pub fn known(&self, key: &str) -> String { key.trim().to_string() }
+}
+"#;
+    assert_eq!(
+        unresolved(source),
+        [
+            ("site".to_string(), 0),
+            ("unknown".to_string(), 1),
+            ("known".to_string(), 0)
+        ]
     );
 }

@@ -4,8 +4,10 @@
 //! followed; a call whose receiver stays unknown may be matched by its
 //! method name within its crate, and is then marked approximate.
 
+use super::receivers::ImplAt;
 use super::{Edge, EdgeAt, FnId, Graph, ReceiverType};
-use crate::index::{CallKind, FnItem, Owner, PathSegments, TypeRef};
+use crate::index::{CallKind, FnItem, Owner, PathSegments, Position, TypeRef};
+use crate::sinks::SinkKind;
 
 /// Calls that are not followed: constructors and conversions.
 const NOT_FOLLOWED: &[&str] = &[
@@ -108,6 +110,45 @@ const COMMON_METHODS: &[&str] = &[
     "fetch",
 ];
 
+/// Calls that move a value rather than use it (into a collection, a
+/// channel, a slot): handing them an I/O handle is no I/O.
+const HANDLE_NEUTRAL: &[&str] = &[
+    "push",
+    "push_back",
+    "push_front",
+    "insert",
+    "extend",
+    "append",
+    "send",
+    "try_send",
+    "blocking_send",
+    "replace",
+    "take",
+    "swap",
+    "set",
+    "get_or_insert",
+    "or_insert",
+    "store",
+    "spawn",
+    "forget",
+    "ptr_eq",
+    "downgrade",
+    "strong_count",
+    "map",
+    "and_then",
+    "unwrap_or",
+    "ok_or",
+];
+
+/// A path of the standard library: its code is known, and none of it
+/// takes a handle to do I/O the handle's own methods would not show.
+fn is_std(path: &[String]) -> bool {
+    matches!(
+        path.first().map(String::as_str),
+        Some("std" | "core" | "alloc")
+    )
+}
+
 /// A call that only builds a value of an I/O crate: an enum variant or
 /// tuple struct (`sqlite::Value::Integer(1)`), or a constructor
 /// (`reqwest::Client::new()`): no I/O yet. The standard library's process,
@@ -153,7 +194,9 @@ const PLUMBING_TRAITS: &[&str] = &[
 ];
 
 impl Graph {
-    pub(crate) fn edges_of(&self, fn_id: FnId) -> Vec<EdgeAt> {
+    /// The edges of `fn_id`, and how many of its calls landed nowhere the
+    /// graph can tell (see [`Graph::unresolved`]).
+    pub(crate) fn edges_of(&self, fn_id: FnId) -> (Vec<EdgeAt>, u32) {
         let fn_item = self.fn_item(fn_id);
         let (self_key, self_trait) = self.owner_keys(fn_id);
         if self_trait
@@ -161,17 +204,26 @@ impl Graph {
             .and_then(|trait_key| trait_key.rsplit("::").next())
             .is_some_and(|name| PLUMBING_TRAITS.contains(&name))
         {
-            return Vec::new();
+            return (Vec::new(), 0);
         }
         let impl_at = match fn_item.owner {
             Owner::Impl(impl_index) => Some((self.fns[fn_id].file, impl_index)),
             _ => None,
         };
         let mut edges = Vec::new();
+        let mut unresolved = 0;
+        let within = (self_key.as_deref(), self_trait.as_deref(), impl_at);
         for call in &fn_item.calls {
             let edge = match &call.kind {
                 CallKind::Path(path) => {
-                    self.path_edge(fn_item, path, self_key.as_deref(), self_trait.as_deref())
+                    let edge =
+                        self.path_edge(fn_item, path, self_key.as_deref(), self_trait.as_deref());
+                    match edge {
+                        None if self.path_unread(fn_item, path) => {
+                            self.handle_sink(fn_item, call.at, within).map(Edge::Sink)
+                        }
+                        edge => edge,
+                    }
                 }
                 CallKind::Method { receiver, name } => {
                     if NOT_FOLLOWED.contains(&name.as_str()) {
@@ -195,10 +247,23 @@ impl Graph {
                                     at: call.at,
                                     approximate: true,
                                 });
+                                continue;
                             }
-                            continue;
                         }
-                        self.method_edge(receiver_ty, name, self_key.as_deref())
+                        let unread = self.method_unread(&receiver_ty, name);
+                        match self.method_edge(receiver_ty.clone(), name, self_key.as_deref()) {
+                            None if unread && !HANDLE_NEUTRAL.contains(&name.as_str()) => {
+                                let sink = self.handle_sink(fn_item, call.at, within);
+                                if sink.is_none()
+                                    && receiver_ty == ReceiverType::Unknown
+                                    && !COMMON_METHODS.contains(&name.as_str())
+                                {
+                                    unresolved += 1;
+                                }
+                                sink.map(Edge::Sink)
+                            }
+                            edge => edge,
+                        }
                     }
                 }
                 CallKind::SelfPath(path) => self.self_path_edge(fn_item, path, self_key.as_deref()),
@@ -212,7 +277,73 @@ impl Graph {
                 });
             }
         }
-        edges
+        (edges, unresolved)
+    }
+
+    /// A call of `path` lands in code the audit cannot read: another
+    /// crate's fn (not the standard library's), or a first-party path with
+    /// no fn behind it (made by a derive or another macro).
+    fn path_unread(&self, fn_item: &FnItem, path: &PathSegments) -> bool {
+        let Some(last) = path.last() else {
+            return false;
+        };
+        if last.starts_with(char::is_uppercase)
+            || NOT_FOLLOWED.contains(&last.as_str())
+            || HANDLE_NEUTRAL.contains(&last.as_str())
+            || path.first().is_some_and(|first| first == "Self")
+        {
+            return false;
+        }
+        let resolved = self.resolver.resolve(&fn_item.module, path);
+        if !self.resolver.is_first_party(&resolved) {
+            return !is_std(&resolved);
+        }
+        if self.free_fns.contains_key(&resolved.join("::")) {
+            return false;
+        }
+        let owner_key = resolved[..resolved.len() - 1].join("::");
+        !(self.traits.contains_key(&owner_key) || self.method_of(&owner_key, last).is_some())
+    }
+
+    /// A method `name` on `receiver` lands in code the audit cannot read.
+    fn method_unread(&self, receiver: &ReceiverType, name: &str) -> bool {
+        match receiver {
+            ReceiverType::Type(type_key) => {
+                self.method_of(type_key, name).is_none()
+                    && self.deref_target(type_key).is_none()
+                    && !is_std(&[type_key.split("::").next().unwrap_or("").to_string()])
+            }
+            ReceiverType::Traits(trait_keys) => trait_keys.iter().all(|trait_key| {
+                self.declaring_trait(trait_key, name, 0).is_none()
+                    && !is_std(&[trait_key.split("::").next().unwrap_or("").to_string()])
+            }),
+            ReceiverType::Unknown => true,
+        }
+    }
+
+    /// The I/O an argument of the call at `at` carries: a value whose type
+    /// (or seam) belongs to an I/O crate (DESIGN "Handles carry I/O").
+    fn handle_sink(
+        &self,
+        fn_item: &FnItem,
+        at: Position,
+        (self_key, self_trait, impl_at): (Option<&str>, Option<&str>, ImplAt),
+    ) -> Option<SinkKind> {
+        fn_item.args_at(at).iter().find_map(|argument| {
+            let ty = self.receiver_type_in(fn_item, argument, at, self_key, self_trait, impl_at);
+            let keys = match ty {
+                ReceiverType::Type(type_key) => vec![type_key],
+                ReceiverType::Traits(trait_keys) => trait_keys,
+                ReceiverType::Unknown => Vec::new(),
+            };
+            keys.iter().find_map(|key| {
+                let path: PathSegments = key.split("::").map(String::from).collect();
+                if self.resolver.is_first_party(&path) {
+                    return None;
+                }
+                self.catalog.sink(&path)
+            })
+        })
     }
 
     /// The one first-party method named `name`, when the workspace declares

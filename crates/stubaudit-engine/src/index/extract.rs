@@ -423,6 +423,8 @@ impl Extractor {
             ),
             None => (Body::Absent, Default::default(), signature_end_line(sig)),
         };
+        let mut call_args = block.map(super::args::read).unwrap_or_default();
+        call_args.sort_by_key(|(at, _)| *at);
         let start = signature_start_line(sig);
         let ret = match &sig.output {
             syn::ReturnType::Default => TypeRef::Unknown,
@@ -446,6 +448,7 @@ impl Extractor {
             lets: facts.lets,
             calls: facts.calls,
             generics: scope.params().to_vec(),
+            call_args,
         }
     }
 
