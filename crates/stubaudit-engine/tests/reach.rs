@@ -426,3 +426,104 @@ impl<H> Opaque<H> {
         ]
     );
 }
+
+/// The bottom layer of the wrapper cases: a store that writes files.
+const STORE: &str = r#"
+pub trait Store { fn save(&self, bytes: &[u8]); }
+pub struct FileStore;
+impl Store for FileStore {
+    fn save(&self, bytes: &[u8]) { let _ = std::fs::write("block", bytes); }
+}
+#[cfg_attr(test, mockall::automock)]
+pub trait Saver { fn run(&mut self); }
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn t() { let mut saver = MockSaver::new(); saver.expect_run().returning(|| ()); }
+}
+"#;
+
+#[test]
+fn an_optional_boxed_trait_object_is_seen_through_take_unwrap_as_ref_and_as_mut() {
+    for call in [
+        "self.store.take().unwrap().save(b\"x\")",
+        "self.store.as_ref().unwrap().save(b\"x\")",
+        "self.store.as_mut().expect(\"store\").save(b\"x\")",
+        "{ let store = self.store.as_deref().unwrap(); store.save(b\"x\") }",
+    ] {
+        let source = format!(
+            "{STORE}
+pub struct Job {{ store: Option<Box<dyn Store>> }}
+impl Saver for Job {{ fn run(&mut self) {{ {call}; }} }}
+"
+        );
+        check(
+            &source,
+            &["high-stub h1 Saver.run: FileStore::save, Job::run"],
+        );
+    }
+}
+
+#[test]
+fn a_shared_locked_trait_object_is_seen_through_its_guard() {
+    for (field, call) in [
+        (
+            "std::sync::Arc<std::sync::Mutex<dyn Store>>",
+            "self.store.lock().unwrap().save(b\"x\")",
+        ),
+        (
+            "std::sync::Arc<std::sync::RwLock<Box<dyn Store>>>",
+            "{ let guard = self.store.write().unwrap(); guard.save(b\"x\") }",
+        ),
+        (
+            "std::rc::Rc<std::cell::RefCell<FileStore>>",
+            "self.store.borrow_mut().save(b\"x\")",
+        ),
+        (
+            "std::sync::Weak<FileStore>",
+            "self.store.upgrade().unwrap().save(b\"x\")",
+        ),
+    ] {
+        let source = format!(
+            "{STORE}
+pub struct Job {{ store: {field} }}
+impl Saver for Job {{ fn run(&mut self) {{ {call}; }} }}
+"
+        );
+        check(
+            &source,
+            &["high-stub h1 Saver.run: FileStore::save, Job::run"],
+        );
+    }
+}
+
+#[test]
+fn every_first_party_type_on_the_way_down_through_wrappers_and_maps_is_a_layer() {
+    let source = format!(
+        "{STORE}{}",
+        r#"
+pub struct Entry { store: std::sync::Arc<dyn Store> }
+impl Entry {
+    pub fn write(&self, bytes: &[u8]) { self.store.save(bytes) }
+}
+pub struct Bucket { entries: std::collections::HashMap<String, std::sync::Arc<std::sync::RwLock<Entry>>> }
+impl Bucket {
+    pub fn put(&self, key: &str, bytes: &[u8]) {
+        if let Some(entry) = self.entries.get(key) {
+            entry.read().unwrap().write(bytes);
+        }
+        self.entries.get(key).unwrap().read().unwrap().write(bytes);
+    }
+}
+pub struct Action { bucket: std::sync::Arc<tokio::sync::RwLock<Bucket>> }
+impl Saver for Action {
+    fn run(&mut self) { self.bucket.blocking_read().put("k", b"x") }
+}
+"#
+    );
+    check(
+        &source,
+        &["high-stub h3 Saver.run: FileStore::save, Entry::write, Bucket::put, Action::run"],
+    );
+}

@@ -49,6 +49,47 @@ const SAME_VALUE: &[&str] = &[
     "pin",
 ];
 
+/// Collections whose element a method like `get` hands out.
+const COLLECTIONS: &[&str] = &[
+    "Vec",
+    "VecDeque",
+    "LinkedList",
+    "BinaryHeap",
+    "HashMap",
+    "BTreeMap",
+    "IndexMap",
+    "DashMap",
+    "LruCache",
+    "SmallVec",
+    "Slab",
+];
+
+/// Methods of a collection that hand out one element (or a guard of it).
+const ELEMENT_ACCESS: &[&str] = &[
+    "get",
+    "get_mut",
+    "first",
+    "first_mut",
+    "last",
+    "last_mut",
+    "front",
+    "front_mut",
+    "back",
+    "back_mut",
+    "pop",
+    "pop_front",
+    "pop_back",
+    "peek",
+    "remove",
+    "swap_remove",
+    "get_refresh",
+];
+
+/// The key of "a collection of `element`": `[]` and the element's key, or
+/// `[]dyn ` and its traits joined by `+`. Such a key names no type, so no
+/// method is found on it; [`Graph::method_return`] hands out the element.
+const COLLECTION_OF: &str = "[]";
+
 /// The impl block a fn belongs to, (file, impl index): what its `self`'s
 /// generic parameters are bound to.
 pub(crate) type ImplAt = Option<(usize, usize)>;
@@ -320,6 +361,22 @@ impl Graph {
 
     /// What `method` called on `receiver` returns.
     pub(crate) fn method_return(&self, receiver: &ReceiverType, method: &str) -> ReceiverType {
+        if let ReceiverType::Type(type_key) = receiver {
+            if let Some(element) = type_key.strip_prefix(COLLECTION_OF) {
+                return if ELEMENT_ACCESS.contains(&method) {
+                    match element.strip_prefix("dyn ") {
+                        Some(traits) => {
+                            ReceiverType::Traits(traits.split('+').map(String::from).collect())
+                        }
+                        None => ReceiverType::Type(element.to_string()),
+                    }
+                } else if SAME_VALUE.contains(&method) {
+                    receiver.clone()
+                } else {
+                    ReceiverType::Unknown
+                };
+            }
+        }
         match receiver {
             ReceiverType::Type(type_key) if self.types.contains_key(type_key) => {
                 match self.method_of(type_key, method) {
@@ -450,6 +507,23 @@ impl Graph {
                     // `Pooled<'_, Conn>` derefs to `Conn`: a call on it is a call on `Conn`.
                     ReceiverType::Type(type_key) if self.generic_deref.contains(type_key) => {
                         self.resolve_type(module, argument, self_key)
+                    }
+                    // `HashMap<String, Arc<RwLock<Entry>>>`: a collection of `Entry`.
+                    ReceiverType::Type(type_key)
+                        if !self.types.contains_key(type_key)
+                            && COLLECTIONS
+                                .contains(&type_key.rsplit("::").next().unwrap_or(type_key)) =>
+                    {
+                        match self.resolve_type(module, argument, self_key) {
+                            ReceiverType::Type(element) => {
+                                ReceiverType::Type(format!("{COLLECTION_OF}{element}"))
+                            }
+                            ReceiverType::Traits(traits) => ReceiverType::Type(format!(
+                                "{COLLECTION_OF}dyn {}",
+                                traits.join("+")
+                            )),
+                            ReceiverType::Unknown => outer,
+                        }
                     }
                     _ => outer,
                 }

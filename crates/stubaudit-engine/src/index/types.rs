@@ -151,14 +151,24 @@ pub fn type_ref(ty: &syn::Type, scope: &GenericScope) -> TypeRef {
     }
 }
 
+/// Maps: their element is their last type argument (the value).
+const MAPS: &[&str] = &["HashMap", "BTreeMap", "IndexMap", "DashMap", "LruCache"];
+
 /// Like [`type_ref`], for the type of a value (a field, parameter,
-/// binding or return): a generic path keeps its first type argument.
+/// binding or return): a generic path keeps its first type argument (a
+/// map its value type).
 pub fn value_type_ref(ty: &syn::Type, scope: &GenericScope) -> TypeRef {
     match type_ref(ty, scope) {
         TypeRef::Path(path) => {
             let argument = innermost_path(ty)
                 .and_then(|type_path| type_path.path.segments.last())
-                .and_then(first_type_argument);
+                .and_then(|segment| {
+                    if MAPS.contains(&segment.ident.to_string().as_str()) {
+                        last_type_argument(segment)
+                    } else {
+                        first_type_argument(segment)
+                    }
+                });
             match argument {
                 Some(argument) => TypeRef::Generic(path, Box::new(value_type_ref(argument, scope))),
                 None => TypeRef::Path(path),
@@ -185,6 +195,20 @@ fn innermost_path(ty: &syn::Type) -> Option<&syn::TypePath> {
         }
         _ => None,
     }
+}
+
+fn last_type_argument(segment: &syn::PathSegment) -> Option<&syn::Type> {
+    let syn::PathArguments::AngleBracketed(arguments) = &segment.arguments else {
+        return None;
+    };
+    arguments
+        .args
+        .iter()
+        .filter_map(|argument| match argument {
+            syn::GenericArgument::Type(ty) => Some(ty),
+            _ => None,
+        })
+        .last()
 }
 
 fn first_type_argument(segment: &syn::PathSegment) -> Option<&syn::Type> {
