@@ -527,3 +527,61 @@ impl Saver for Action {
         &["high-stub h3 Saver.run: FileStore::save, Entry::write, Bucket::put, Action::run"],
     );
 }
+
+#[test]
+fn a_name_nothing_explains_is_io_through_an_external_glob() {
+    let source = format!(
+        "{STORE}{}",
+        r#"
+pub mod disk {
+    use std::fs::*;
+    pub struct Disk;
+    impl super::Saver for Disk {
+        fn run(&mut self) { let _ = write("block", b"x"); }
+    }
+}
+"#
+    );
+    check(&source, &["boundary-stub h0 Saver.run: Disk::run"]);
+}
+
+#[test]
+fn a_type_nothing_explains_is_an_io_handle_through_an_external_glob() {
+    let source = format!(
+        "{}{MOCK_USERS}",
+        r#"
+#[cfg_attr(test, mockall::automock)]
+pub trait Users { fn delete(&self, id: i64); }
+pub mod pool {
+    use sqlx::postgres::*;
+    pub struct Repo { pub pool: PgPool }
+    impl super::Users for Repo {
+        fn delete(&self, _: i64) { self.pool.close(); }
+    }
+}
+"#
+    );
+    check(&source, &["boundary-stub h0 Users.delete: Repo::delete"]);
+}
+
+#[test]
+fn prelude_names_never_come_from_an_external_glob() {
+    let source = format!(
+        "{STORE}{}",
+        r#"
+pub mod pure {
+    use sqlx::postgres::*;
+    pub struct Formatter { pub parts: Vec<String> }
+    impl super::Saver for Formatter {
+        fn run(&mut self) {
+            let mut line = String::new();
+            line.push_str("x");
+            self.parts.push(line.to_uppercase());
+            let _: Option<u8> = Some(1).map(|n| n + 1);
+        }
+    }
+}
+"#
+    );
+    check(&source, &["pure-stub h- Saver.run: Formatter::run"]);
+}

@@ -440,7 +440,10 @@ impl Graph {
             }
             return self.method_edge(seam, last, self_key);
         }
-        let resolved = self.resolver.resolve(&fn_item.module, path);
+        let mut resolved = self.resolver.resolve(&fn_item.module, path);
+        if let Some(globbed) = self.through_external_glob(&fn_item.module, path, &resolved) {
+            resolved = globbed;
+        }
         let external = !self.resolver.is_first_party(path)
             && path.first().is_some_and(|first| first != "Self")
             && !self.resolver.is_first_party(&resolved);

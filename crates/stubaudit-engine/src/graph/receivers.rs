@@ -9,7 +9,7 @@
 //! methods.
 
 use super::{FnId, Graph, ReceiverType};
-use crate::index::{ChainBase, FnItem, Position, Receiver, Step, TypeRef};
+use crate::index::{ChainBase, FnItem, PathSegments, Position, Receiver, Step, TypeRef};
 
 /// Methods that hand back (a view of) the value they are called on.
 const SAME_VALUE: &[&str] = &[
@@ -469,7 +469,10 @@ impl Graph {
                 }
             }
             TypeRef::Path(path) => {
-                let resolved = self.resolver.resolve(module, path);
+                let mut resolved = self.resolver.resolve(module, path);
+                if let Some(globbed) = self.through_external_glob(module, path, &resolved) {
+                    resolved = globbed;
+                }
                 if let Some(bounds) = self.assoc_bounds(&resolved) {
                     return bounds;
                 }
@@ -546,7 +549,102 @@ impl Graph {
     }
 }
 
+/// Names every module sees without an import (the std prelude and the
+/// primitive types): never taken to come from a glob.
+const PRELUDE: &[&str] = &[
+    "String",
+    "Vec",
+    "Box",
+    "Option",
+    "Some",
+    "None",
+    "Result",
+    "Ok",
+    "Err",
+    "ToString",
+    "ToOwned",
+    "Default",
+    "Clone",
+    "Copy",
+    "Iterator",
+    "IntoIterator",
+    "Extend",
+    "From",
+    "Into",
+    "TryFrom",
+    "TryInto",
+    "AsRef",
+    "AsMut",
+    "Drop",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "Send",
+    "Sync",
+    "Sized",
+    "Unpin",
+    "PartialEq",
+    "Eq",
+    "PartialOrd",
+    "Ord",
+    "Debug",
+    "drop",
+    "str",
+    "bool",
+    "char",
+    "u8",
+    "u16",
+    "u32",
+    "u64",
+    "u128",
+    "usize",
+    "i8",
+    "i16",
+    "i32",
+    "i64",
+    "i128",
+    "isize",
+    "f32",
+    "f64",
+    "Self",
+    "self",
+    "super",
+    "crate",
+    "format",
+    "vec",
+];
+
 impl Graph {
+    /// `path` written in `module` that nothing explains (`resolved` is the
+    /// path as written, no workspace item, not the prelude, not a crate
+    /// name) read through the module's glob imports of other crates: the
+    /// first glob under which it is an I/O path (`use std::fs::*;` then
+    /// `write(..)`). Only I/O is recognised this way: an unexplained name
+    /// may come from any glob, and only the catalog makes the guess count.
+    pub(crate) fn through_external_glob(
+        &self,
+        module: &[String],
+        path: &[String],
+        resolved: &[String],
+    ) -> Option<PathSegments> {
+        let first = path.first()?;
+        let unexplained = resolved == path
+            && !self.resolver.is_first_party(path)
+            && (path.len() == 1 || first.starts_with(char::is_uppercase))
+            && !PRELUDE.contains(&first.as_str());
+        if !unexplained {
+            return None;
+        }
+        self.resolver
+            .external_globs(module)
+            .into_iter()
+            .map(|mut glob| {
+                glob.extend(path.iter().cloned());
+                glob
+            })
+            .find(|candidate| self.catalog.sink(candidate).is_some())
+    }
+
     /// `Self::name` for the first-party type `type_key`: the associated type
     /// one of its impl blocks sets.
     fn assoc_of_type(&self, type_key: &str, name: &str) -> Option<ReceiverType> {
