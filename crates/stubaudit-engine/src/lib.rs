@@ -133,6 +133,10 @@ pub fn audit_with_stages(
     let (derived, lock_diagnostic) = sinks::lockfile::read(&lock);
     diagnostics.extend(lock_diagnostic);
     let mut catalog = options.catalog.clone();
+    let derived: Vec<_> = derived
+        .into_iter()
+        .filter(|derived| catalog.keeps_derived(&derived.crate_name))
+        .collect();
     // Why each derived crate the selected packages use counts, for `-v`
     // and the JSON diagnostics.
     let selected_names: HashSet<&str> = workspace

@@ -135,6 +135,8 @@ pub struct Catalog {
     extra_boundaries: Vec<String>,
     /// Derived crates by the name code uses, with why they count.
     derived: rustc_hash::FxHashMap<String, DerivedCrate>,
+    /// Crates that never count as derived I/O (by configuration).
+    not_io: Vec<String>,
 }
 
 impl Catalog {
@@ -148,9 +150,25 @@ impl Catalog {
         self.extra_boundaries.push(path.to_string());
     }
 
-    /// Adds the crates derived from `Cargo.lock` (see [`lockfile`]).
+    /// Keeps `crate_name` (as code names it) out of the derived crates: a
+    /// configured exception to the `Cargo.lock` rule.
+    pub fn exclude_derived(&mut self, crate_name: &str) {
+        self.not_io.push(crate_name.replace('-', "_"));
+        self.derived.remove(&crate_name.replace('-', "_"));
+    }
+
+    /// Whether a derived `crate_name` is kept (not excluded).
+    pub fn keeps_derived(&self, crate_name: &str) -> bool {
+        !self.not_io.iter().any(|excluded| excluded == crate_name)
+    }
+
+    /// Adds the crates derived from `Cargo.lock` (see [`lockfile`]), but
+    /// those excluded by [`Catalog::exclude_derived`].
     pub fn add_derived(&mut self, derived: Vec<DerivedCrate>) {
         for derived_crate in derived {
+            if self.not_io.contains(&derived_crate.crate_name) {
+                continue;
+            }
             self.derived
                 .insert(derived_crate.crate_name.clone(), derived_crate);
         }
@@ -268,19 +286,21 @@ mod tests {
     fn derived_crates_count_as_whole_crates() {
         let mut catalog = Catalog::default();
         catalog.add_derived(vec![DerivedCrate {
-            crate_name: "lettre".to_string(),
+            crate_name: "acme_mail".to_string(),
             kind: SinkKind::Net,
-            chain: vec!["lettre".to_string(), "rustls".to_string()],
+            chain: vec!["acme_mail".to_string(), "rustls".to_string()],
             users: vec!["app".to_string()],
         }]);
         assert_eq!(
-            catalog.sink(&path("lettre::AsyncSmtpTransport::send")),
+            catalog.sink(&path("acme_mail::Transport::send")),
             Some(SinkKind::Net)
         );
-        assert_eq!(catalog.sink(&path("lettres::send")), None);
-        assert!(catalog.is_io_crate("lettre"));
+        assert_eq!(catalog.sink(&path("acme_mailer::send")), None);
+        assert!(catalog.is_io_crate("acme_mail"));
         assert!(!catalog.is_io_crate("serde"));
         assert_eq!(catalog.derived().len(), 1);
+        catalog.exclude_derived("acme_mail");
+        assert_eq!(catalog.sink(&path("acme_mail::send")), None);
     }
 
     #[test]

@@ -585,3 +585,26 @@ pub mod pure {
     );
     check(&source, &["pure-stub h- Saver.run: Formatter::run"]);
 }
+
+#[test]
+fn a_handle_handed_to_insert_on_a_model_a_derive_made_is_io() {
+    let source = format!(
+        "{}{MOCK_USERS}",
+        r#"
+pub mod entity {
+    #[derive(Clone, Debug, DeriveEntityModel)]
+    pub struct Model { pub id: i64 }
+}
+#[cfg_attr(test, mockall::automock)]
+pub trait Users { fn delete(&self, id: i64); }
+pub struct Repo { db: sea_orm::DatabaseConnection }
+impl Users for Repo {
+    fn delete(&self, id: i64) {
+        let model = entity::ActiveModel { id: Set(id) };
+        let _ = model.insert(&self.db);
+    }
+}
+"#
+    );
+    check(&source, &["boundary-stub h0 Users.delete: Repo::delete"]);
+}

@@ -251,8 +251,12 @@ impl Graph {
                             }
                         }
                         let unread = self.method_unread(&receiver_ty, name);
+                        // `vec.push(conn)` moves a handle; `model.insert(&conn)` on
+                        // a type a macro made uses it.
+                        let neutral = HANDLE_NEUTRAL.contains(&name.as_str())
+                            && !self.is_macro_made(&receiver_ty);
                         match self.method_edge(receiver_ty.clone(), name, self_key.as_deref()) {
-                            None if unread && !HANDLE_NEUTRAL.contains(&name.as_str()) => {
+                            None if unread && !neutral => {
                                 let sink = self.handle_sink(fn_item, call.at, within);
                                 if sink.is_none()
                                     && receiver_ty == ReceiverType::Unknown
@@ -303,6 +307,22 @@ impl Graph {
         }
         let owner_key = resolved[..resolved.len() - 1].join("::");
         !(self.traits.contains_key(&owner_key) || self.method_of(&owner_key, last).is_some())
+    }
+
+    /// A first-party type path with no type behind it: made by a derive or
+    /// another macro (`entity::ActiveModel`).
+    fn is_macro_made(&self, receiver: &ReceiverType) -> bool {
+        match receiver {
+            ReceiverType::Type(type_key) => {
+                !self.types.contains_key(type_key)
+                    && self.resolver.is_first_party(&[type_key
+                        .split("::")
+                        .next()
+                        .unwrap_or("")
+                        .to_string()])
+            }
+            _ => false,
+        }
     }
 
     /// A method `name` on `receiver` lands in code the audit cannot read.

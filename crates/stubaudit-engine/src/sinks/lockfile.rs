@@ -13,6 +13,9 @@
 //!   calls build routes and responses: code they call is code that answers
 //!   I/O, not code that makes it. No chain runs through a framework either.
 //! * mock servers (`wiremock`, `httpmock`, …) are test doubles.
+//! * `-sys` crates other than the foundations: a native library's binding
+//!   depends on an HTTP client to download the library at build time
+//!   (the lock does not tell build dependencies apart), not to do I/O.
 //! * workspace members and other path dependencies: their code is read.
 //!
 //! Only the workspace members' own dependencies are listed: code can name
@@ -175,6 +178,7 @@ pub fn derive(text: &str) -> Result<Vec<DerivedCrate>, String> {
             if reason[dependent].is_some()
                 || package.source.is_none()
                 || BARRIERS.contains(&package.name.as_str())
+                || package.name.ends_with("-sys")
             {
                 continue;
             }
@@ -335,6 +339,19 @@ mod tests {
                 ("axum", true, &["hyper", "tokio"]),
                 ("axum-extra", true, &["axum"]),
                 ("hyper", true, &["tokio"]),
+            ]),
+            Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn no_chain_runs_through_a_native_binding() {
+        assert_eq!(
+            derived(&[
+                ("app", false, &["wasm-sdk"]),
+                ("wasm-sdk", true, &["wasm-sys"]),
+                ("wasm-sys", true, &["reqwest"]),
+                ("reqwest", true, &[]),
             ]),
             Vec::<String>::new()
         );
