@@ -4,10 +4,15 @@
 //! receivers resolve through `self`, fields, parameters, generic bounds,
 //! `dyn Trait` and typed `let` bindings. All lookups are hash lookups, so
 //! building the graph is linear in the number of call sites. This file holds
-//! the tables; `resolve` resolves paths, `receivers` receiver types, and
-//! `edges` turns each call site into an edge.
+//! the tables; `resolve` resolves paths, `receivers` receiver types,
+//! `bounds` generic bounds and associated types, `edges` turns each call
+//! site into an edge, `handles` finds I/O handed to unread code, `globs`
+//! reads unexplained names through external globs.
 
+mod bounds;
 mod edges;
+mod globs;
+mod handles;
 mod receivers;
 mod resolve;
 

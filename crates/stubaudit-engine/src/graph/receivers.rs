@@ -9,7 +9,7 @@
 //! methods.
 
 use super::{FnId, Graph, ReceiverType};
-use crate::index::{ChainBase, FnItem, PathSegments, Position, Receiver, Step, TypeRef};
+use crate::index::{ChainBase, FnItem, Position, Receiver, Step, TypeRef};
 
 /// Methods that hand back (a view of) the value they are called on.
 const SAME_VALUE: &[&str] = &[
@@ -235,64 +235,6 @@ impl Graph {
         }
     }
 
-    /// What the `position`th type parameter of `type_key` is: in the impl
-    /// block `impl_at` (of that type), its argument there; elsewhere the
-    /// seams every impl block bounds it by, with the struct's own bounds
-    /// (`declared`).
-    fn parameter_type(
-        &self,
-        type_key: &str,
-        position: usize,
-        declared: ReceiverType,
-        impl_at: ImplAt,
-    ) -> ReceiverType {
-        let argument_in = |file: usize, impl_index: usize| {
-            let impl_item = &self.files[file].index.impls[impl_index];
-            let argument = impl_item.self_args.get(position)?;
-            Some(self.resolve_type(&impl_item.module, argument, Some(type_key)))
-        };
-        let own_impl = impl_at.filter(|at| {
-            self.impls_of_type
-                .get(type_key)
-                .is_some_and(|impls| impls.contains(at))
-        });
-        let mut traits: Vec<String> = match declared {
-            ReceiverType::Traits(traits) => traits,
-            _ => Vec::new(),
-        };
-        let arguments: Vec<ReceiverType> = match own_impl {
-            Some((file, impl_index)) => argument_in(file, impl_index).into_iter().collect(),
-            None => self
-                .impls_of_type
-                .get(type_key)
-                .into_iter()
-                .flatten()
-                .filter_map(|&(file, impl_index)| argument_in(file, impl_index))
-                .collect(),
-        };
-        for argument in arguments {
-            match argument {
-                // `impl Sites for HttpSites<Reqwest>`: in that block, the type.
-                ReceiverType::Type(argument) if own_impl.is_some() => {
-                    return ReceiverType::Type(argument)
-                }
-                ReceiverType::Traits(bounds) => {
-                    for bound in bounds {
-                        if !traits.contains(&bound) {
-                            traits.push(bound);
-                        }
-                    }
-                }
-                _ => {}
-            }
-        }
-        if traits.is_empty() {
-            ReceiverType::Unknown
-        } else {
-            ReceiverType::Traits(traits)
-        }
-    }
-
     /// What a call of `path` yields: `Type::new(..)` a `Type`, `helper(..)`
     /// what `helper` returns, `H::connect(..)` or `Self::Client::new(..)`
     /// (a constructor of a seam) the seam.
@@ -332,31 +274,6 @@ impl Graph {
             }
         }
         self.resolve_type(module, &TypeRef::ReturnOf(path.to_vec()), self_key)
-    }
-
-    /// `owner` of a path call read through the fn's generic parameters:
-    /// `H` with `H: Http` is the seam `Http`, `T::Client` with `T:
-    /// Provider` the bounds of `Provider::Client`.
-    pub(crate) fn generic_owner(&self, fn_item: &FnItem, owner: &[String]) -> Option<ReceiverType> {
-        let (head, rest) = owner.split_first()?;
-        let bounds = &fn_item
-            .generics
-            .iter()
-            .rev()
-            .find(|(param, _)| param == head)?
-            .1;
-        match rest {
-            [] => Some(self.resolve_type(&fn_item.module, &TypeRef::Bounds(bounds.clone()), None)),
-            [assoc] => bounds.iter().find_map(|bound| {
-                let mut path = bound.clone();
-                path.push(assoc.clone());
-                match self.resolve_type(&fn_item.module, &TypeRef::Path(path), None) {
-                    ReceiverType::Traits(traits) => Some(ReceiverType::Traits(traits)),
-                    _ => None,
-                }
-            }),
-            _ => None,
-        }
     }
 
     /// What `method` called on `receiver` returns.
@@ -546,134 +463,5 @@ impl Graph {
             }
             TypeRef::Unknown => ReceiverType::Unknown,
         }
-    }
-}
-
-/// Names every module sees without an import (the std prelude and the
-/// primitive types): never taken to come from a glob.
-const PRELUDE: &[&str] = &[
-    "String",
-    "Vec",
-    "Box",
-    "Option",
-    "Some",
-    "None",
-    "Result",
-    "Ok",
-    "Err",
-    "ToString",
-    "ToOwned",
-    "Default",
-    "Clone",
-    "Copy",
-    "Iterator",
-    "IntoIterator",
-    "Extend",
-    "From",
-    "Into",
-    "TryFrom",
-    "TryInto",
-    "AsRef",
-    "AsMut",
-    "Drop",
-    "Fn",
-    "FnMut",
-    "FnOnce",
-    "Send",
-    "Sync",
-    "Sized",
-    "Unpin",
-    "PartialEq",
-    "Eq",
-    "PartialOrd",
-    "Ord",
-    "Debug",
-    "drop",
-    "str",
-    "bool",
-    "char",
-    "u8",
-    "u16",
-    "u32",
-    "u64",
-    "u128",
-    "usize",
-    "i8",
-    "i16",
-    "i32",
-    "i64",
-    "i128",
-    "isize",
-    "f32",
-    "f64",
-    "Self",
-    "self",
-    "super",
-    "crate",
-    "format",
-    "vec",
-];
-
-impl Graph {
-    /// `path` written in `module` that nothing explains (`resolved` is the
-    /// path as written, no workspace item, not the prelude, not a crate
-    /// name) read through the module's glob imports of other crates: the
-    /// first glob under which it is an I/O path (`use std::fs::*;` then
-    /// `write(..)`). Only I/O is recognised this way: an unexplained name
-    /// may come from any glob, and only the catalog makes the guess count.
-    pub(crate) fn through_external_glob(
-        &self,
-        module: &[String],
-        path: &[String],
-        resolved: &[String],
-    ) -> Option<PathSegments> {
-        let first = path.first()?;
-        let unexplained = resolved == path
-            && !self.resolver.is_first_party(path)
-            && (path.len() == 1 || first.starts_with(char::is_uppercase))
-            && !PRELUDE.contains(&first.as_str());
-        if !unexplained {
-            return None;
-        }
-        self.resolver
-            .external_globs(module)
-            .into_iter()
-            .map(|mut glob| {
-                glob.extend(path.iter().cloned());
-                glob
-            })
-            .find(|candidate| self.catalog.sink(candidate).is_some())
-    }
-
-    /// `Self::name` for the first-party type `type_key`: the associated type
-    /// one of its impl blocks sets.
-    fn assoc_of_type(&self, type_key: &str, name: &str) -> Option<ReceiverType> {
-        self.impls_of_type
-            .get(type_key)?
-            .iter()
-            .find_map(|&(file, impl_index)| {
-                let impl_item = &self.files[file].index.impls[impl_index];
-                let (_, ty) = impl_item
-                    .assoc_types
-                    .iter()
-                    .find(|(assoc, _)| assoc == name)?;
-                match self.resolve_type(&impl_item.module, ty, Some(type_key)) {
-                    ReceiverType::Unknown => None,
-                    found => Some(found),
-                }
-            })
-    }
-
-    /// `Trait::Assoc` (an absolute path): the bounds the first-party trait
-    /// puts on its associated type, as a seam.
-    fn assoc_bounds(&self, path: &[String]) -> Option<ReceiverType> {
-        let (assoc, trait_path) = path.split_last()?;
-        let &(file, local) = self.traits.get(&trait_path.join("::"))?;
-        let trait_item = &self.files[file].index.traits[local];
-        let (_, bounds) = trait_item
-            .assoc_types
-            .iter()
-            .find(|(name, _)| name == assoc)?;
-        Some(self.resolve_type(&trait_item.module, &TypeRef::Bounds(bounds.clone()), None))
     }
 }
