@@ -608,3 +608,48 @@ impl Users for Repo {
     );
     check(&source, &["boundary-stub h0 Users.delete: Repo::delete"]);
 }
+
+#[test]
+fn an_associated_type_declared_by_a_supertrait_is_its_bound() {
+    let source = format!(
+        "{HTTP}{}{MOCK_SITES}",
+        r#"
+pub trait Backend { type Client: Http; fn client(&self) -> &Self::Client; }
+pub trait Store: Backend { fn name(&self) -> String; }
+#[cfg_attr(test, mockall::automock)]
+pub trait Sites { fn site(&self, key: &str) -> String; }
+pub struct Service<S>(pub S);
+impl<S: Store> Sites for Service<S> {
+    fn site(&self, key: &str) -> String {
+        let client: &S::Client = self.0.client();
+        client.get(key)
+    }
+}
+"#
+    );
+    check(
+        &source,
+        &["high-stub h1 Sites.site: TcpHttp::get, Service::site"],
+    );
+}
+
+#[test]
+fn fn_generics_and_impl_trait_arguments_are_seams() {
+    let source = format!(
+        "{HTTP}{}{MOCK_SITES}",
+        r#"
+#[cfg_attr(test, mockall::automock)]
+pub trait Sites { fn site(&self, key: &str) -> String; }
+pub fn fetch_with<H>(http: &H, key: &str) -> String where H: Http { http.get(key) }
+pub fn fetch_impl(http: impl Http, key: &str) -> String { http.get(key) }
+pub struct Both;
+impl Sites for Both {
+    fn site(&self, key: &str) -> String { fetch_with(&TcpHttp, key) + &fetch_impl(TcpHttp, key) }
+}
+"#
+    );
+    check(
+        &source,
+        &["high-stub h1 Sites.site: TcpHttp::get, fetch_with, fetch_impl, Both::site"],
+    );
+}

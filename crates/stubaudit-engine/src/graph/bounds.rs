@@ -116,12 +116,31 @@ impl Graph {
     /// puts on its associated type, as a seam.
     pub(crate) fn assoc_bounds(&self, path: &[String]) -> Option<ReceiverType> {
         let (assoc, trait_path) = path.split_last()?;
-        let &(file, local) = self.traits.get(&trait_path.join("::"))?;
+        self.assoc_bounds_in(&trait_path.join("::"), assoc, 0)
+    }
+
+    /// The bounds of `assoc` declared by `trait_key` or one of its
+    /// supertraits (`trait Store: Backend` and `S::Client`).
+    fn assoc_bounds_in(&self, trait_key: &str, assoc: &str, depth: u8) -> Option<ReceiverType> {
+        let &(file, local) = self.traits.get(trait_key)?;
         let trait_item = &self.files[file].index.traits[local];
-        let (_, bounds) = trait_item
+        if let Some((_, bounds)) = trait_item
             .assoc_types
             .iter()
-            .find(|(name, _)| name == assoc)?;
-        Some(self.resolve_type(&trait_item.module, &TypeRef::Bounds(bounds.clone()), None))
+            .find(|(name, _)| name == assoc)
+        {
+            let bounds = TypeRef::Bounds(bounds.clone());
+            return Some(self.resolve_type(&trait_item.module, &bounds, None));
+        }
+        if depth > 8 {
+            return None;
+        }
+        trait_item.supertraits.iter().find_map(|supertrait| {
+            let key = self
+                .resolver
+                .resolve(&trait_item.module, supertrait)
+                .join("::");
+            self.assoc_bounds_in(&key, assoc, depth + 1)
+        })
     }
 }
