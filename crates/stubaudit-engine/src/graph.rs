@@ -4,10 +4,15 @@
 //! receivers resolve through `self`, fields, parameters, generic bounds,
 //! `dyn Trait` and typed `let` bindings. All lookups are hash lookups, so
 //! building the graph is linear in the number of call sites. This file holds
-//! the tables; `resolve` resolves paths, `receivers` receiver types, and
-//! `edges` turns each call site into an edge.
+//! the tables; `resolve` resolves paths, `receivers` receiver types,
+//! `bounds` generic bounds and associated types, `edges` turns each call
+//! site into an edge, `handles` finds I/O handed to unread code, `globs`
+//! reads unexplained names through external globs.
 
+mod bounds;
 mod edges;
+mod globs;
+mod handles;
 mod receivers;
 mod resolve;
 
@@ -101,6 +106,11 @@ pub struct Graph {
     pub edges: Vec<Vec<EdgeAt>>,
     /// Call edges per fn found by method name alone: listed, not followed.
     pub approximate: Vec<Vec<EdgeAt>>,
+    /// Per fn, the method calls whose receiver's type stayed unknown and
+    /// that no name match, handle or common method explains: calls that
+    /// may reach anything. A fn with none that reaches no I/O is pure on
+    /// the evidence; one with some is unknown, not pure.
+    pub unresolved: Vec<u32>,
     /// Name resolution.
     pub resolver: Resolver,
     /// The I/O catalog.
@@ -133,6 +143,8 @@ pub struct Graph {
     type_aliases: HashMap<String, (PathSegments, TypeRef)>,
     /// Type key → its inherent methods.
     pub inherent: HashMap<String, Vec<FnId>>,
+    /// Type key → every impl block for it: (file, impl index).
+    impls_of_type: HashMap<String, Vec<(usize, usize)>>,
     /// Type key → keys of the traits it implements.
     traits_of_type: HashMap<String, Vec<String>>,
     /// Method name → what declares it: an inherent method, or a trait.
@@ -153,6 +165,7 @@ impl Graph {
             fns: Vec::new(),
             edges: Vec::new(),
             approximate: Vec::new(),
+            unresolved: Vec::new(),
             resolver,
             catalog,
             traits: HashMap::default(),
@@ -170,6 +183,7 @@ impl Graph {
             defaults_of_type: HashMap::default(),
             traits_of_type: HashMap::default(),
             inherent: HashMap::default(),
+            impls_of_type: HashMap::default(),
             type_aliases: HashMap::default(),
             macro_idents: HashSet::default(),
             deref_targets: HashMap::default(),
@@ -183,7 +197,7 @@ impl Graph {
         graph.tabulate_implementations();
         // Name-only edges are kept apart: they are listed, never trusted to
         // decide whether or how a fn reaches I/O.
-        let all: Vec<Vec<EdgeAt>> = {
+        let all: Vec<(Vec<EdgeAt>, u32)> = {
             use rayon::prelude::*;
             let graph = &graph;
             (0..graph.fns.len())
@@ -191,10 +205,15 @@ impl Graph {
                 .map(|fn_id| graph.edges_of(fn_id))
                 .collect()
         };
+        let mut unresolved = Vec::with_capacity(all.len());
         let (edges, approximate): (Vec<Vec<EdgeAt>>, Vec<Vec<EdgeAt>>) = all
             .into_iter()
-            .map(|edges| edges.into_iter().partition(|edge| !edge.approximate))
+            .map(|(edges, count)| {
+                unresolved.push(count);
+                edges.into_iter().partition(|edge| !edge.approximate)
+            })
             .unzip();
+        graph.unresolved = unresolved;
         graph.edges = edges;
         graph.approximate = approximate;
         graph
@@ -241,6 +260,12 @@ impl Graph {
                         .entry(trait_key.clone())
                         .or_default()
                         .push((file_index, impl_index, self_key.clone()));
+                }
+                if let Some(self_key) = &self_key {
+                    self.impls_of_type
+                        .entry(self_key.clone())
+                        .or_default()
+                        .push((file_index, impl_index));
                 }
                 if let (Some(self_key), true) = (&self_key, impl_item.deref_to_param) {
                     self.generic_deref.insert(self_key.clone());

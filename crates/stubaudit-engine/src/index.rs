@@ -3,6 +3,7 @@
 //! context; the `syn` tree it came from is dropped right after extraction
 //! (see `extract`), which keeps memory at a fraction of the source size.
 
+mod args;
 mod body;
 mod extract;
 mod types;
@@ -194,6 +195,13 @@ pub struct FnItem {
     pub lets: Vec<Binding>,
     /// Call sites, in source order.
     pub calls: Vec<Call>,
+    /// The generic parameters in scope (the impl's or trait's, then its
+    /// own) with their trait bounds, `where` clauses included: a path call
+    /// `H::get(..)` or `T::Client::new(..)` is read through them.
+    pub generics: Vec<(String, Vec<PathSegments>)>,
+    /// The receivers of each call's arguments, by the position of the
+    /// callee's name (as [`Call::at`]), for calls handed any value.
+    pub call_args: Vec<(Position, Vec<Receiver>)>,
 }
 
 /// A trait definition.
@@ -213,6 +221,8 @@ pub struct TraitItem {
     pub boundary: bool,
     /// Its supertraits, as written.
     pub supertraits: Vec<PathSegments>,
+    /// Its associated types and their trait bounds (`type Client: Http;`).
+    pub assoc_types: Vec<(String, Vec<PathSegments>)>,
     /// Its methods, as indexes into [`FileIndex::fns`].
     pub methods: Vec<usize>,
 }
@@ -242,6 +252,13 @@ pub struct ImplItem {
     /// That target is the impl's own type parameter (`impl<T> Deref for
     /// Pooled<T> { type Target = T; }`): the type is seen through.
     pub deref_to_param: bool,
+    /// The self type's generic type arguments, read with the impl's
+    /// bounds: in `impl<H: Http> Sites for HttpSites<H>` the first is the
+    /// seam `Http`. A field typed by the struct's parameter is read through
+    /// them.
+    pub self_args: Vec<TypeRef>,
+    /// Its associated types (`type Client = Reqwest;`).
+    pub assoc_types: Vec<(String, TypeRef)>,
     /// Its methods, as indexes into [`FileIndex::fns`].
     pub methods: Vec<usize>,
 }
@@ -259,6 +276,10 @@ pub struct TypeItem {
     pub in_test: bool,
     /// Named fields and their types; tuple fields are named `0`, `1`, ….
     pub fields: Vec<(String, TypeRef)>,
+    /// Fields whose value is one of the type's own generic parameters
+    /// (through wrappers: `Arc<H>`), with that parameter's position among
+    /// the type parameters: each impl says what the parameter is there.
+    pub generic_fields: Vec<(String, usize)>,
     /// Marked `#[faux::create]`.
     pub faux: bool,
 }
@@ -367,6 +388,17 @@ pub struct FileIndex {
 }
 
 impl FnItem {
+    /// The receivers of the arguments of the call at `at`.
+    pub fn args_at(&self, at: Position) -> &[Receiver] {
+        match self
+            .call_args
+            .binary_search_by(|(call_at, _)| call_at.cmp(&at))
+        {
+            Ok(found) => &self.call_args[found].1,
+            Err(_) => &[],
+        }
+    }
+
     /// The type of `name` as seen at `at`, and where it was bound: the last
     /// binding before `at`, else a parameter.
     pub fn binding_type(&self, name: &str, at: Position) -> Option<(&TypeRef, Position)> {

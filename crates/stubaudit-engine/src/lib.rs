@@ -129,7 +129,35 @@ pub fn audit_with_stages(
         .map(|(index, _)| index)
         .collect();
     let mut diagnostics = tree.diagnostics;
-    let mut graph = graph::Graph::build(tree.files, crate_names, options.catalog.clone());
+    let lock = workspace.root.join("Cargo.lock");
+    let (derived, lock_diagnostic) = sinks::lockfile::read(&lock);
+    diagnostics.extend(lock_diagnostic);
+    let mut catalog = options.catalog.clone();
+    let derived: Vec<_> = derived
+        .into_iter()
+        .filter(|derived| catalog.keeps_derived(&derived.crate_name))
+        .collect();
+    // Why each derived crate the selected packages use counts, for `-v`
+    // and the JSON diagnostics.
+    let selected_names: HashSet<&str> = workspace
+        .packages
+        .iter()
+        .filter(|package| package.selected)
+        .map(|package| package.name.as_str())
+        .collect();
+    diagnostics.extend(
+        derived
+            .iter()
+            .filter(|derived| {
+                derived
+                    .users
+                    .iter()
+                    .any(|user| selected_names.contains(user.as_str()))
+            })
+            .map(|derived| Diagnostic::note(&lock, None, sinks::lockfile::explain(derived))),
+    );
+    catalog.add_derived(derived);
+    let mut graph = graph::Graph::build(tree.files, crate_names, catalog);
     graph.reach = reachable_packages(workspace);
     stage_done("graph");
     let doubles = doubles::find(&graph);
@@ -143,11 +171,12 @@ pub fn audit_with_stages(
     );
     stage_done("measure");
     diagnostics.retain(|diagnostic| {
-        workspace
-            .packages
-            .iter()
-            .filter(|package| package.selected)
-            .any(|package| diagnostic.file.starts_with(&package.dir))
+        diagnostic.file == lock
+            || workspace
+                .packages
+                .iter()
+                .filter(|package| package.selected)
+                .any(|package| diagnostic.file.starts_with(&package.dir))
     });
     let mut report = Report::new(&workspace.root, &options.tool_version, stubs, &diagnostics);
     if let Some(coverage_file) = &options.coverage {

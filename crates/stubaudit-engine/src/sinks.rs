@@ -1,8 +1,14 @@
 //! Stage `sinks`: the I/O catalog. A call leaves the process when its
 //! resolved path (or its receiver's type or trait) starts with one of these
-//! prefixes. The catalog is data: `[workspace.metadata.stubaudit] io-crates`
-//! extends it. The stubaudit library's own traits are boundaries by
+//! prefixes. The catalog is data: a built-in list of the standard library's
+//! I/O and well-known drivers, the crates `lockfile` derives from the
+//! audited workspace's `Cargo.lock`, and `[workspace.metadata.stubaudit]
+//! io-crates`. The stubaudit library's own traits are boundaries by
 //! definition: their adapters are the I/O.
+
+pub mod lockfile;
+
+pub use lockfile::DerivedCrate;
 
 use serde::Serialize;
 
@@ -63,7 +69,6 @@ const CATALOG: &[(&str, SinkKind)] = &[
     ("bollard", SinkKind::Http),
     ("object_store", SinkKind::Http),
     ("gcloud_*", SinkKind::Http),
-    ("blockfrost", SinkKind::Http),
     ("libp2p", SinkKind::Net),
     ("walkdir", SinkKind::Fs),
     ("fs2", SinkKind::Fs),
@@ -71,7 +76,6 @@ const CATALOG: &[(&str, SinkKind)] = &[
     ("aws_sdk_*", SinkKind::Http),
     ("azure_*", SinkKind::Http),
     ("tonic", SinkKind::Net),
-    ("pallas_network", SinkKind::Net),
     ("lettre", SinkKind::Net),
     ("rdkafka", SinkKind::Net),
     ("lapin", SinkKind::Net),
@@ -123,11 +127,16 @@ const BOUNDARIES: &[(&str, SinkKind)] = &[
     ("stubaudit::db::Database", SinkKind::Db),
 ];
 
-/// The I/O catalog in force: the built-in one plus configured crates.
+/// The I/O catalog in force: the built-in one, configured crates and the
+/// crates derived from `Cargo.lock`.
 #[derive(Debug, Clone, Default)]
 pub struct Catalog {
     extra: Vec<(String, SinkKind)>,
     extra_boundaries: Vec<String>,
+    /// Derived crates by the name code uses, with why they count.
+    derived: rustc_hash::FxHashMap<String, DerivedCrate>,
+    /// Crates that never count as derived I/O (by configuration).
+    not_io: Vec<String>,
 }
 
 impl Catalog {
@@ -141,16 +150,55 @@ impl Catalog {
         self.extra_boundaries.push(path.to_string());
     }
 
+    /// Keeps `crate_name` (as code names it) out of the derived crates: a
+    /// configured exception to the `Cargo.lock` rule.
+    pub fn exclude_derived(&mut self, crate_name: &str) {
+        self.not_io.push(crate_name.replace('-', "_"));
+        self.derived.remove(&crate_name.replace('-', "_"));
+    }
+
+    /// Whether a derived `crate_name` is kept (not excluded).
+    pub fn keeps_derived(&self, crate_name: &str) -> bool {
+        !self.not_io.iter().any(|excluded| excluded == crate_name)
+    }
+
+    /// Adds the crates derived from `Cargo.lock` (see [`lockfile`]), but
+    /// those excluded by [`Catalog::exclude_derived`].
+    pub fn add_derived(&mut self, derived: Vec<DerivedCrate>) {
+        for derived_crate in derived {
+            if self.not_io.contains(&derived_crate.crate_name) {
+                continue;
+            }
+            self.derived
+                .insert(derived_crate.crate_name.clone(), derived_crate);
+        }
+    }
+
+    /// The crates derived from `Cargo.lock`, sorted by name, each with the
+    /// chain that makes it count.
+    pub fn derived(&self) -> Vec<&DerivedCrate> {
+        let mut derived: Vec<&DerivedCrate> = self.derived.values().collect();
+        derived.sort_by(|a, b| a.crate_name.cmp(&b.crate_name));
+        derived
+    }
+
     /// The sink `path` belongs to, if any.
     pub fn sink(&self, path: &[String]) -> Option<SinkKind> {
         // Most calls are into crates no entry names: answer those without
         // joining the path.
         let first = path.first()?;
-        if !self.extra.is_empty() || may_match(first) {
+        let listed = if !self.extra.is_empty() || may_match(first) {
             self.sink_slow(path)
         } else {
             None
-        }
+        };
+        listed.or_else(|| self.derived.get(first).map(|derived| derived.kind))
+    }
+
+    /// Whether whole crate `name` is I/O (listed, configured or derived):
+    /// a value of one of its types is an I/O handle.
+    pub fn is_io_crate(&self, name: &str) -> bool {
+        self.derived.contains_key(name) || self.sink(&[name.to_string()]).is_some()
     }
 
     fn sink_slow(&self, path: &[String]) -> Option<SinkKind> {
@@ -232,6 +280,27 @@ mod tests {
             Some(SinkKind::Fs)
         );
         assert_eq!(catalog.sink(&path("std::path::Path::join")), None);
+    }
+
+    #[test]
+    fn derived_crates_count_as_whole_crates() {
+        let mut catalog = Catalog::default();
+        catalog.add_derived(vec![DerivedCrate {
+            crate_name: "acme_mail".to_string(),
+            kind: SinkKind::Net,
+            chain: vec!["acme_mail".to_string(), "rustls".to_string()],
+            users: vec!["app".to_string()],
+        }]);
+        assert_eq!(
+            catalog.sink(&path("acme_mail::Transport::send")),
+            Some(SinkKind::Net)
+        );
+        assert_eq!(catalog.sink(&path("acme_mailer::send")), None);
+        assert!(catalog.is_io_crate("acme_mail"));
+        assert!(!catalog.is_io_crate("serde"));
+        assert_eq!(catalog.derived().len(), 1);
+        catalog.exclude_derived("acme_mail");
+        assert_eq!(catalog.sink(&path("acme_mail::send")), None);
     }
 
     #[test]

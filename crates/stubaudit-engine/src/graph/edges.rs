@@ -2,13 +2,18 @@
 //! layer, a seam, a boundary, an I/O sink), through path resolution and
 //! receiver types (`receivers`). Constructors and conversions are not
 //! followed; a call whose receiver stays unknown may be matched by its
-//! method name within its crate, and is then marked approximate.
+//! method name within its crate, and is then marked approximate. A call
+//! into code the audit cannot read (another crate, a method a derive or
+//! macro wrote) is I/O when it is handed an I/O handle; a name nothing
+//! explains is read through the module's external globs when that makes it
+//! I/O. Calls that land nowhere the graph can tell are counted per fn.
 
+use super::handles::HANDLE_NEUTRAL;
 use super::{Edge, EdgeAt, FnId, Graph, ReceiverType};
-use crate::index::{CallKind, FnItem, PathSegments, TypeRef};
+use crate::index::{CallKind, FnItem, Owner, PathSegments, TypeRef};
 
 /// Calls that are not followed: constructors and conversions.
-const NOT_FOLLOWED: &[&str] = &[
+pub(crate) const NOT_FOLLOWED: &[&str] = &[
     "new",
     "default",
     "from",
@@ -153,7 +158,9 @@ const PLUMBING_TRAITS: &[&str] = &[
 ];
 
 impl Graph {
-    pub(crate) fn edges_of(&self, fn_id: FnId) -> Vec<EdgeAt> {
+    /// The edges of `fn_id`, and how many of its calls landed nowhere the
+    /// graph can tell (see [`Graph::unresolved`]).
+    pub(crate) fn edges_of(&self, fn_id: FnId) -> (Vec<EdgeAt>, u32) {
         let fn_item = self.fn_item(fn_id);
         let (self_key, self_trait) = self.owner_keys(fn_id);
         if self_trait
@@ -161,24 +168,38 @@ impl Graph {
             .and_then(|trait_key| trait_key.rsplit("::").next())
             .is_some_and(|name| PLUMBING_TRAITS.contains(&name))
         {
-            return Vec::new();
+            return (Vec::new(), 0);
         }
+        let impl_at = match fn_item.owner {
+            Owner::Impl(impl_index) => Some((self.fns[fn_id].file, impl_index)),
+            _ => None,
+        };
         let mut edges = Vec::new();
+        let mut unresolved = 0;
+        let within = (self_key.as_deref(), self_trait.as_deref(), impl_at);
         for call in &fn_item.calls {
             let edge = match &call.kind {
                 CallKind::Path(path) => {
-                    self.path_edge(fn_item, path, self_key.as_deref(), self_trait.as_deref())
+                    let edge =
+                        self.path_edge(fn_item, path, self_key.as_deref(), self_trait.as_deref());
+                    match edge {
+                        None if self.path_unread(fn_item, path) => {
+                            self.handle_sink(fn_item, call.at, within).map(Edge::Sink)
+                        }
+                        edge => edge,
+                    }
                 }
                 CallKind::Method { receiver, name } => {
                     if NOT_FOLLOWED.contains(&name.as_str()) {
                         None
                     } else {
-                        let receiver_ty = self.receiver_type(
+                        let receiver_ty = self.receiver_type_in(
                             fn_item,
                             receiver,
                             call.at,
                             self_key.as_deref(),
                             self_trait.as_deref(),
+                            impl_at,
                         );
                         if receiver_ty == ReceiverType::Unknown {
                             if let Some(edge) = self.by_name_only(
@@ -190,10 +211,27 @@ impl Graph {
                                     at: call.at,
                                     approximate: true,
                                 });
+                                continue;
                             }
-                            continue;
                         }
-                        self.method_edge(receiver_ty, name, self_key.as_deref())
+                        let unread = self.method_unread(&receiver_ty, name);
+                        // `vec.push(conn)` moves a handle; `model.insert(&conn)` on
+                        // a type a macro made uses it.
+                        let neutral = HANDLE_NEUTRAL.contains(&name.as_str())
+                            && !self.is_macro_made(&receiver_ty);
+                        match self.method_edge(receiver_ty.clone(), name, self_key.as_deref()) {
+                            None if unread && !neutral => {
+                                let sink = self.handle_sink(fn_item, call.at, within);
+                                if sink.is_none()
+                                    && receiver_ty == ReceiverType::Unknown
+                                    && !COMMON_METHODS.contains(&name.as_str())
+                                {
+                                    unresolved += 1;
+                                }
+                                sink.map(Edge::Sink)
+                            }
+                            edge => edge,
+                        }
                     }
                 }
                 CallKind::SelfPath(path) => self.self_path_edge(fn_item, path, self_key.as_deref()),
@@ -207,7 +245,7 @@ impl Graph {
                 });
             }
         }
-        edges
+        (edges, unresolved)
     }
 
     /// The one first-party method named `name`, when the workspace declares
@@ -285,7 +323,29 @@ impl Graph {
         self_trait: Option<&str>,
     ) -> Option<Edge> {
         let last = path.last()?;
-        let resolved = self.resolver.resolve(&fn_item.module, path);
+        // `H::get(..)` with `H: Http`, `T::Client::connect(..)`: through the
+        // parameter's bounds.
+        if let Some((method, owner)) = path.split_last() {
+            if let Some(seam) = self.generic_owner(fn_item, owner) {
+                if NOT_FOLLOWED.contains(&method.as_str()) {
+                    return None;
+                }
+                return self.method_edge(seam, method, self_key);
+            }
+        }
+        if path.len() == 3 && path[0] == "Self" {
+            // `Self::Client::connect(..)`: the associated type's method.
+            let owner = TypeRef::Path(path[..2].to_vec());
+            let seam = self.resolve_type(&fn_item.module, &owner, self_key);
+            if NOT_FOLLOWED.contains(&last.as_str()) || seam == ReceiverType::Unknown {
+                return None;
+            }
+            return self.method_edge(seam, last, self_key);
+        }
+        let mut resolved = self.resolver.resolve(&fn_item.module, path);
+        if let Some(globbed) = self.through_external_glob(&fn_item.module, path, &resolved) {
+            resolved = globbed;
+        }
         let external = !self.resolver.is_first_party(path)
             && path.first().is_some_and(|first| first != "Self")
             && !self.resolver.is_first_party(&resolved);

@@ -1,7 +1,12 @@
 //! Receiver types: what `self`, a field, a binding, a `static`, a chain of
 //! calls or a type expression names, so that a method call can be tied to
 //! the fn it runs. Type aliases, `Deref` targets and supertraits are
-//! followed; what cannot be told is [`ReceiverType::Unknown`].
+//! followed; a field typed by the struct's own parameter is read through
+//! the bounds the impl block puts on it (`impl<H: Http> Sites for
+//! HttpSites<H>`), an associated type through the impl that sets it or the
+//! trait that bounds it. What cannot be told is [`ReceiverType::Unknown`]:
+//! a parameter with no bound in sight is unknown, never a type without
+//! methods.
 
 use super::{FnId, Graph, ReceiverType};
 use crate::index::{ChainBase, FnItem, Position, Receiver, Step, TypeRef};
@@ -31,7 +36,63 @@ const SAME_VALUE: &[&str] = &[
     "into_inner",
     "blocking_lock",
     "try_lock",
+    "take",
+    "as_deref_mut",
+    "try_borrow",
+    "try_borrow_mut",
+    "upgrade",
+    "try_read",
+    "try_write",
+    "blocking_read",
+    "blocking_write",
+    "get_or_insert_with",
+    "pin",
 ];
+
+/// Collections whose element a method like `get` hands out.
+const COLLECTIONS: &[&str] = &[
+    "Vec",
+    "VecDeque",
+    "LinkedList",
+    "BinaryHeap",
+    "HashMap",
+    "BTreeMap",
+    "IndexMap",
+    "DashMap",
+    "LruCache",
+    "SmallVec",
+    "Slab",
+];
+
+/// Methods of a collection that hand out one element (or a guard of it).
+const ELEMENT_ACCESS: &[&str] = &[
+    "get",
+    "get_mut",
+    "first",
+    "first_mut",
+    "last",
+    "last_mut",
+    "front",
+    "front_mut",
+    "back",
+    "back_mut",
+    "pop",
+    "pop_front",
+    "pop_back",
+    "peek",
+    "remove",
+    "swap_remove",
+    "get_refresh",
+];
+
+/// The key of "a collection of `element`": `[]` and the element's key, or
+/// `[]dyn ` and its traits joined by `+`. Such a key names no type, so no
+/// method is found on it; [`Graph::method_return`] hands out the element.
+const COLLECTION_OF: &str = "[]";
+
+/// The impl block a fn belongs to, (file, impl index): what its `self`'s
+/// generic parameters are bound to.
+pub(crate) type ImplAt = Option<(usize, usize)>;
 
 impl Graph {
     /// The type of a method call's receiver, as far as it can be told.
@@ -43,24 +104,40 @@ impl Graph {
         self_key: Option<&str>,
         self_trait: Option<&str>,
     ) -> ReceiverType {
+        self.receiver_type_in(fn_item, receiver, at, self_key, self_trait, None)
+    }
+
+    /// [`Graph::receiver_type`] inside the impl block `impl_at`, whose
+    /// bounds say what `self`'s generic fields are.
+    pub(crate) fn receiver_type_in(
+        &self,
+        fn_item: &FnItem,
+        receiver: &Receiver,
+        at: Position,
+        self_key: Option<&str>,
+        self_trait: Option<&str>,
+        impl_at: ImplAt,
+    ) -> ReceiverType {
         match receiver {
             Receiver::SelfValue => self.self_type(self_key, self_trait),
             Receiver::SelfField(field) => {
                 let base = self.self_type(self_key, self_trait);
-                self.field_type(&base, field)
+                self.field_type(&base, field, impl_at)
             }
-            Receiver::Var(name) => self.var_type(fn_item, name, at, self_key, self_trait, 0),
+            Receiver::Var(name) => {
+                self.var_type(fn_item, name, at, (self_key, self_trait, impl_at), 0)
+            }
             Receiver::Chain(chain) => {
                 let mut current = match &chain.base {
                     ChainBase::SelfValue => self.self_type(self_key, self_trait),
                     ChainBase::Var(name) => {
-                        self.var_type(fn_item, name, at, self_key, self_trait, 0)
+                        self.var_type(fn_item, name, at, (self_key, self_trait, impl_at), 0)
                     }
-                    ChainBase::Call(path) => self.call_type(&fn_item.module, path, self_key),
+                    ChainBase::Call(path) => self.call_type(fn_item, path, self_key),
                 };
                 for step in &chain.steps {
                     current = match step {
-                        Step::Field(field) => self.field_type(&current, field),
+                        Step::Field(field) => self.field_type(&current, field, impl_at),
                         Step::Method(method) => self.method_return(&current, method),
                     };
                     if current == ReceiverType::Unknown {
@@ -80,8 +157,7 @@ impl Graph {
         fn_item: &FnItem,
         name: &str,
         at: Position,
-        self_key: Option<&str>,
-        self_trait: Option<&str>,
+        (self_key, self_trait, impl_at): (Option<&str>, Option<&str>, ImplAt),
         depth: u8,
     ) -> ReceiverType {
         match fn_item.binding_type(name, at) {
@@ -90,10 +166,16 @@ impl Graph {
                 let receiver = Receiver::Chain(chain.clone());
                 match &receiver {
                     Receiver::Chain(chain) => match (&chain.base, chain.steps.as_slice()) {
-                        (ChainBase::Var(base), []) => {
-                            self.var_type(fn_item, base, bound_at, self_key, self_trait, depth + 1)
-                        }
-                        _ => self.receiver_type(fn_item, &receiver, bound_at, self_key, self_trait),
+                        (ChainBase::Var(base), []) => self.var_type(
+                            fn_item,
+                            base,
+                            bound_at,
+                            (self_key, self_trait, impl_at),
+                            depth + 1,
+                        ),
+                        _ => self.receiver_type_in(
+                            fn_item, &receiver, bound_at, self_key, self_trait, impl_at,
+                        ),
                     },
                     _ => ReceiverType::Unknown,
                 }
@@ -124,8 +206,14 @@ impl Graph {
         }
     }
 
-    /// The type of `field` of a first-party struct.
-    pub(crate) fn field_type(&self, base: &ReceiverType, field: &str) -> ReceiverType {
+    /// The type of `field` of a first-party struct, inside the impl block
+    /// `impl_at` when known.
+    pub(crate) fn field_type(
+        &self,
+        base: &ReceiverType,
+        field: &str,
+        impl_at: ImplAt,
+    ) -> ReceiverType {
         let ReceiverType::Type(type_key) = base else {
             return ReceiverType::Unknown;
         };
@@ -133,34 +221,56 @@ impl Graph {
             return ReceiverType::Unknown;
         };
         let type_item = &self.files[file].index.types[local];
-        match type_item.fields.iter().find(|(name, _)| name == field) {
+        let declared = match type_item.fields.iter().find(|(name, _)| name == field) {
             Some((_, ty)) => self.resolve_type(&type_item.module, ty, Some(type_key)),
-            None => ReceiverType::Unknown,
+            None => return ReceiverType::Unknown,
+        };
+        match type_item
+            .generic_fields
+            .iter()
+            .find(|(name, _)| name == field)
+        {
+            Some(&(_, position)) => self.parameter_type(type_key, position, declared, impl_at),
+            None => declared,
         }
     }
 
     /// What a call of `path` yields: `Type::new(..)` a `Type`, `helper(..)`
-    /// what `helper` returns.
+    /// what `helper` returns, `H::connect(..)` or `Self::Client::new(..)`
+    /// (a constructor of a seam) the seam.
     pub(crate) fn call_type(
         &self,
-        module: &[String],
+        fn_item: &FnItem,
         path: &[String],
         self_key: Option<&str>,
     ) -> ReceiverType {
+        let module = &fn_item.module;
         let Some((last, owner)) = path.split_last() else {
             return ReceiverType::Unknown;
         };
         if let Some(owner_name) = owner.last() {
-            let owner_type = TypeRef::Path(owner.to_vec());
-            let resolved = self.resolve_type(module, &owner_type, self_key);
-            if let ReceiverType::Type(type_key) = &resolved {
-                if let Some(fn_id) = self.method_of(type_key, last) {
-                    return self.returned(fn_id, type_key);
+            let resolved = match self.generic_owner(fn_item, owner) {
+                Some(seam) => seam,
+                None => self.resolve_type(module, &TypeRef::Path(owner.to_vec()), self_key),
+            };
+            match &resolved {
+                ReceiverType::Type(type_key) => {
+                    if let Some(fn_id) = self.method_of(type_key, last) {
+                        return self.returned(fn_id, type_key);
+                    }
+                    if owner_name.starts_with(char::is_uppercase) {
+                        // An external constructor or builder: assume it yields its type.
+                        return resolved;
+                    }
                 }
-                if owner_name.starts_with(char::is_uppercase) {
-                    // An external constructor or builder: assume it yields its type.
-                    return resolved;
+                ReceiverType::Traits(_) => {
+                    return match self.method_return(&resolved, last) {
+                        // `fn new() -> Self`: the seam itself.
+                        ReceiverType::Unknown => resolved,
+                        returned => returned,
+                    };
                 }
+                ReceiverType::Unknown => {}
             }
         }
         self.resolve_type(module, &TypeRef::ReturnOf(path.to_vec()), self_key)
@@ -168,6 +278,22 @@ impl Graph {
 
     /// What `method` called on `receiver` returns.
     pub(crate) fn method_return(&self, receiver: &ReceiverType, method: &str) -> ReceiverType {
+        if let ReceiverType::Type(type_key) = receiver {
+            if let Some(element) = type_key.strip_prefix(COLLECTION_OF) {
+                return if ELEMENT_ACCESS.contains(&method) {
+                    match element.strip_prefix("dyn ") {
+                        Some(traits) => {
+                            ReceiverType::Traits(traits.split('+').map(String::from).collect())
+                        }
+                        None => ReceiverType::Type(element.to_string()),
+                    }
+                } else if SAME_VALUE.contains(&method) {
+                    receiver.clone()
+                } else {
+                    ReceiverType::Unknown
+                };
+            }
+        }
         match receiver {
             ReceiverType::Type(type_key) if self.types.contains_key(type_key) => {
                 match self.method_of(type_key, method) {
@@ -253,8 +379,21 @@ impl Graph {
                 Some(self_key) => ReceiverType::Type(self_key.to_string()),
                 None => ReceiverType::Unknown,
             },
+            TypeRef::Path(path) if path.len() == 2 && path[0] == "Self" => {
+                match self_key.and_then(|self_key| self.assoc_of_type(self_key, &path[1])) {
+                    Some(found) => found,
+                    None => ReceiverType::Unknown,
+                }
+            }
             TypeRef::Path(path) => {
-                let type_key = self.resolver.resolve(module, path).join("::");
+                let mut resolved = self.resolver.resolve(module, path);
+                if let Some(globbed) = self.through_external_glob(module, path, &resolved) {
+                    resolved = globbed;
+                }
+                if let Some(bounds) = self.assoc_bounds(&resolved) {
+                    return bounds;
+                }
+                let type_key = resolved.join("::");
                 match self.type_aliases.get(&type_key) {
                     // `type Conn = sqlite::ConnectionThreadSafe;`: the target,
                     // unless it is itself an alias (no chains, no cycles).
@@ -273,6 +412,8 @@ impl Graph {
                     None => ReceiverType::Type(type_key),
                 }
             }
+            // A parameter with no bound in sight: unknown, not a seam.
+            TypeRef::Bounds(bounds) if bounds.is_empty() => ReceiverType::Unknown,
             TypeRef::Bounds(bounds) => ReceiverType::Traits(
                 bounds
                     .iter()
@@ -286,6 +427,23 @@ impl Graph {
                     // `Pooled<'_, Conn>` derefs to `Conn`: a call on it is a call on `Conn`.
                     ReceiverType::Type(type_key) if self.generic_deref.contains(type_key) => {
                         self.resolve_type(module, argument, self_key)
+                    }
+                    // `HashMap<String, Arc<RwLock<Entry>>>`: a collection of `Entry`.
+                    ReceiverType::Type(type_key)
+                        if !self.types.contains_key(type_key)
+                            && COLLECTIONS
+                                .contains(&type_key.rsplit("::").next().unwrap_or(type_key)) =>
+                    {
+                        match self.resolve_type(module, argument, self_key) {
+                            ReceiverType::Type(element) => {
+                                ReceiverType::Type(format!("{COLLECTION_OF}{element}"))
+                            }
+                            ReceiverType::Traits(traits) => ReceiverType::Type(format!(
+                                "{COLLECTION_OF}dyn {}",
+                                traits.join("+")
+                            )),
+                            ReceiverType::Unknown => outer,
+                        }
                     }
                     _ => outer,
                 }

@@ -370,7 +370,7 @@ fn constructed_type(expr: &syn::Expr) -> Option<TypeRef> {
 }
 
 /// What a method call's receiver names.
-fn receiver(expr: &syn::Expr) -> Receiver {
+pub(super) fn receiver(expr: &syn::Expr) -> Receiver {
     let Some(chain) = chain(expr) else {
         return Receiver::Unknown;
     };

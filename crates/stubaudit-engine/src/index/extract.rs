@@ -6,7 +6,9 @@
 //! counts.
 
 use super::body::{body_kind, position, read_block};
-use super::types::{segments, type_ref, value_type_ref, GenericScope};
+use super::types::{
+    param_position, segments, trait_bounds, type_arguments, type_ref, value_type_ref, GenericScope,
+};
 use super::{
     Body, Defined, FileIndex, FnItem, ImplItem, LineSpan, MockMacro, ModDecl, Owner, PathSegments,
     TraitItem, TypeItem, TypeRef, UseItem,
@@ -163,6 +165,10 @@ impl Extractor {
                     in_test,
                     fields,
                 );
+                if let Some(type_item) = self.index.types.last_mut() {
+                    type_item.generic_fields =
+                        generic_fields(&item_struct.fields, &item_struct.generics);
+                }
             }
             syn::Item::Enum(item_enum) => {
                 self.type_item(
@@ -237,6 +243,7 @@ impl Extractor {
             name_at: position(ident.span()),
             in_test: in_test || has_cfg_test(attrs),
             fields,
+            generic_fields: Vec::new(),
             faux: attrs.iter().any(|attr| is_crate_attr(attr, "faux")),
         });
     }
@@ -263,9 +270,13 @@ impl Extractor {
                         .split(|c: char| !c.is_alphanumeric())
                         .any(|word| word == "mock")
             });
-        let trait_scope = scope.with(&item_trait.generics);
+        let trait_scope = scope.with(&item_trait.generics).in_trait(&name);
         let mut methods = Vec::new();
+        let mut assoc_types = Vec::new();
         for trait_item in &item_trait.items {
+            if let syn::TraitItem::Type(assoc) = trait_item {
+                assoc_types.push((assoc.ident.to_string(), trait_bounds(assoc.bounds.iter())));
+            }
             let syn::TraitItem::Fn(method) = trait_item else {
                 continue;
             };
@@ -289,7 +300,8 @@ impl Extractor {
             in_test,
             automock: automock_trait,
             boundary: has_attr(&item_trait.attrs, "boundary"),
-            supertraits: super::types::trait_bounds(item_trait.supertraits.iter()),
+            supertraits: trait_bounds(item_trait.supertraits.iter()),
+            assoc_types,
             methods,
         });
         if automock_trait {
@@ -338,6 +350,18 @@ impl Extractor {
             module: module.clone(),
             // Generic params of the impl are not bounds here: `impl<T> X<T>` is `X`.
             self_ty: type_ref(&item_impl.self_ty, &GenericScope::default()),
+            self_args: type_arguments(&item_impl.self_ty, &impl_scope),
+            assoc_types: item_impl
+                .items
+                .iter()
+                .filter_map(|item| match item {
+                    syn::ImplItem::Type(assoc) => Some((
+                        assoc.ident.to_string(),
+                        value_type_ref(&assoc.ty, &impl_scope),
+                    )),
+                    _ => None,
+                })
+                .collect(),
             trait_path: item_impl.trait_.as_ref().map(|(_, path, _)| segments(path)),
             at: position(item_impl.impl_token.span),
             in_test,
@@ -414,6 +438,8 @@ impl Extractor {
             ),
             None => (Body::Absent, Default::default(), signature_end_line(sig)),
         };
+        let mut call_args = block.map(super::args::read).unwrap_or_default();
+        call_args.sort_by_key(|(at, _)| *at);
         let start = signature_start_line(sig);
         let ret = match &sig.output {
             syn::ReturnType::Default => TypeRef::Unknown,
@@ -436,6 +462,8 @@ impl Extractor {
             params,
             lets: facts.lets,
             calls: facts.calls,
+            generics: scope.params().to_vec(),
+            call_args,
         }
     }
 
@@ -776,6 +804,23 @@ fn fn_names(tokens: TokenStream) -> Vec<String> {
                 Some(name.to_string())
             }
             _ => None,
+        })
+        .collect()
+}
+
+/// The fields holding one of the struct's own type parameters, with its
+/// position.
+fn generic_fields(fields: &syn::Fields, generics: &syn::Generics) -> Vec<(String, usize)> {
+    fields
+        .iter()
+        .enumerate()
+        .filter_map(|(index, field)| {
+            let position = param_position(&field.ty, generics)?;
+            let name = field
+                .ident
+                .as_ref()
+                .map_or_else(|| index.to_string(), ToString::to_string);
+            Some((name, position))
         })
         .collect()
 }

@@ -1,5 +1,8 @@
 //! Reading type expressions and generics into [`TypeRef`]s: smart pointers
-//! and references are peeled off, generic parameters become their bounds.
+//! and references are peeled off, generic parameters become their bounds,
+//! and an associated type of a parameter (`T::Client`, or `Self::Client`
+//! inside a trait) becomes a path into the bounding trait (`Provider::Client`),
+//! which the graph reads through the trait's declaration.
 
 use super::{PathSegments, TypeRef};
 use syn::ext::IdentExt;
@@ -8,6 +11,8 @@ use syn::ext::IdentExt;
 #[derive(Debug, Clone, Default)]
 pub struct GenericScope {
     params: Vec<(String, Vec<PathSegments>)>,
+    /// Inside a trait: the trait, so that `Self::Assoc` reads as `Trait::Assoc`.
+    self_trait: Option<PathSegments>,
 }
 
 impl GenericScope {
@@ -43,6 +48,19 @@ impl GenericScope {
         scope
     }
 
+    /// This scope inside the trait `name`: `Self::Assoc` names the trait's
+    /// associated type.
+    pub fn in_trait(&self, name: &str) -> GenericScope {
+        let mut scope = self.clone();
+        scope.self_trait = Some(vec![name.to_string()]);
+        scope
+    }
+
+    /// The generic parameters in scope and their bounds, outermost first.
+    pub fn params(&self) -> &[(String, Vec<PathSegments>)] {
+        &self.params
+    }
+
     fn bounds_of(&self, name: &str) -> Option<&Vec<PathSegments>> {
         self.params
             .iter()
@@ -74,8 +92,21 @@ pub fn segments(path: &syn::Path) -> PathSegments {
 
 /// Wrappers that a method call sees through.
 const TRANSPARENT: &[&str] = &[
-    "Box", "Arc", "Rc", "Pin", "Mutex", "RwLock", "RefCell", "Cell", "Option", "OnceLock",
-    "OnceCell", "LazyLock", "Lazy",
+    "Box",
+    "Arc",
+    "Rc",
+    "Weak",
+    "Pin",
+    "Mutex",
+    "RwLock",
+    "RefCell",
+    "Cell",
+    "Option",
+    "OnceLock",
+    "OnceCell",
+    "LazyLock",
+    "Lazy",
+    "ManuallyDrop",
 ];
 
 /// What `ty` means for method resolution.
@@ -100,20 +131,44 @@ pub fn type_ref(ty: &syn::Type, scope: &GenericScope) -> TypeRef {
                     return TypeRef::Bounds(bounds.clone());
                 }
             }
-            TypeRef::Path(segments(path))
+            let written = segments(path);
+            if let [head, assoc] = written.as_slice() {
+                // `T::Client` with `T: Provider`: `Provider::Client`.
+                let bound = match scope.bounds_of(head) {
+                    Some(bounds) => bounds.first(),
+                    None if head == "Self" => scope.self_trait.as_ref(),
+                    None => None,
+                };
+                if let Some(bound) = bound {
+                    let mut path = bound.clone();
+                    path.push(assoc.clone());
+                    return TypeRef::Path(path);
+                }
+            }
+            TypeRef::Path(written)
         }
         _ => TypeRef::Unknown,
     }
 }
 
+/// Maps: their element is their last type argument (the value).
+const MAPS: &[&str] = &["HashMap", "BTreeMap", "IndexMap", "DashMap", "LruCache"];
+
 /// Like [`type_ref`], for the type of a value (a field, parameter,
-/// binding or return): a generic path keeps its first type argument.
+/// binding or return): a generic path keeps its first type argument (a
+/// map its value type).
 pub fn value_type_ref(ty: &syn::Type, scope: &GenericScope) -> TypeRef {
     match type_ref(ty, scope) {
         TypeRef::Path(path) => {
             let argument = innermost_path(ty)
                 .and_then(|type_path| type_path.path.segments.last())
-                .and_then(first_type_argument);
+                .and_then(|segment| {
+                    if MAPS.contains(&segment.ident.to_string().as_str()) {
+                        last_type_argument(segment)
+                    } else {
+                        first_type_argument(segment)
+                    }
+                });
             match argument {
                 Some(argument) => TypeRef::Generic(path, Box::new(value_type_ref(argument, scope))),
                 None => TypeRef::Path(path),
@@ -142,6 +197,20 @@ fn innermost_path(ty: &syn::Type) -> Option<&syn::TypePath> {
     }
 }
 
+fn last_type_argument(segment: &syn::PathSegment) -> Option<&syn::Type> {
+    let syn::PathArguments::AngleBracketed(arguments) = &segment.arguments else {
+        return None;
+    };
+    arguments
+        .args
+        .iter()
+        .filter_map(|argument| match argument {
+            syn::GenericArgument::Type(ty) => Some(ty),
+            _ => None,
+        })
+        .last()
+}
+
 fn first_type_argument(segment: &syn::PathSegment) -> Option<&syn::Type> {
     let syn::PathArguments::AngleBracketed(arguments) = &segment.arguments else {
         return None;
@@ -150,4 +219,36 @@ fn first_type_argument(segment: &syn::PathSegment) -> Option<&syn::Type> {
         syn::GenericArgument::Type(ty) => Some(ty),
         _ => None,
     })
+}
+
+/// The position among `generics`' type parameters of the parameter that
+/// `ty` holds, under references and transparent wrappers (`Arc<H>`).
+pub fn param_position(ty: &syn::Type, generics: &syn::Generics) -> Option<usize> {
+    let type_path = innermost_path(ty)?;
+    let ident = type_path.path.get_ident()?;
+    generics
+        .type_params()
+        .position(|param| param.ident == *ident)
+}
+
+/// The generic type arguments of the last segment of `ty` (`HttpSites<H>`:
+/// `H`), each read in `scope`.
+pub fn type_arguments(ty: &syn::Type, scope: &GenericScope) -> Vec<TypeRef> {
+    let syn::Type::Path(type_path) = ty else {
+        return Vec::new();
+    };
+    let Some(last) = type_path.path.segments.last() else {
+        return Vec::new();
+    };
+    let syn::PathArguments::AngleBracketed(arguments) = &last.arguments else {
+        return Vec::new();
+    };
+    arguments
+        .args
+        .iter()
+        .filter_map(|argument| match argument {
+            syn::GenericArgument::Type(ty) => Some(type_ref(ty, scope)),
+            _ => None,
+        })
+        .collect()
 }
