@@ -11,7 +11,8 @@
 //! never through the user's worktree or index: `git rev-parse` finds the
 //! workspace's place in the repository and REV's commit, `git ls-tree -r
 //! -z` lists REV's tree, and `git cat-file --batch` streams the blobs the
-//! audit reads (every `Cargo.toml` and `*.rs` file; nothing else is read by
+//! audit reads (every `Cargo.toml`, `Cargo.lock` and `*.rs` file: the lock
+//! file is where the I/O catalog is derived from; nothing else is read by
 //! `cargo metadata --no-deps` or the audit) into a temporary directory
 //! outside the workspace, which is dropped after the run. Nothing is
 //! checked out, stashed or locked; `GIT_OPTIONAL_LOCKS=0` keeps even the
@@ -29,8 +30,8 @@
 //! git call here also passes `-c core.fsmonitor=false -c
 //! core.hooksPath=/dev/null -c protocol.allow=never` and
 //! `GIT_NO_LAZY_FETCH=1`, so no program that the repository configures
-//! runs and nothing reaches the network. Only `Cargo.toml` and `*.rs` files
-//! are extracted, so REV's `.cargo/config.toml` or `rust-toolchain.toml`
+//! runs and nothing reaches the network. Only `Cargo.toml`, `Cargo.lock` and
+//! `*.rs` files are extracted, so REV's `.cargo/config.toml` or `rust-toolchain.toml`
 //! cannot steer the `cargo metadata` run on the base either. The tree's paths are checked
 //! (plain relative components only, no `.git`) and files are created with
 //! `create_new`, so a crafted tree cannot write outside the directory;
@@ -122,7 +123,8 @@ pub fn compare(report: &mut Report, base: &Baseline, rev: &str) -> Comparison {
 
 /// Whether the audit reads a file of this name.
 fn read_by_audit(path: &Path) -> bool {
-    path.file_name().is_some_and(|name| name == "Cargo.toml")
+    path.file_name()
+        .is_some_and(|name| name == "Cargo.toml" || name == "Cargo.lock")
         || path.extension().is_some_and(|extension| extension == "rs")
 }
 
