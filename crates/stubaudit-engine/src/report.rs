@@ -8,8 +8,13 @@
 //! `summary.covered_hidden_lines`, `summary.not_instrumented_hidden_lines`,
 //! `hidden.covered`, `hidden.not_instrumented`, `hidden.uncovered_ranges`
 //! (present when a coverage file was joined), and `baseline` (present when
-//! the run compared against a baseline). serde derives the serialisation,
-//! except for [`Hidden`], whose coverage counts sit beside `uncovered`.
+//! the run compared against a baseline); `stubs[].methods` (per-method
+//! status and height of a whole double), `stubs[].implementations_omitted`,
+//! `stubs[].lower_stub_points` (every boundary below), `hidden.ranges_omitted`
+//! and the status `plugin` (a double of a trait with very many
+//! implementations). serde derives the serialisation, except for
+//! [`Hidden`], whose coverage counts sit beside `uncovered` and whose
+//! ranges are bounded to [`MAX_SHOWN_RANGES`] in JSON.
 
 use crate::code::{Code, Level};
 use crate::diagnostic::{Diagnostic, Severity};
@@ -20,6 +25,11 @@ use std::path::{Path, PathBuf};
 
 /// The schema name and version.
 pub const SCHEMA: &str = "stubaudit-report/1";
+
+/// At most this many hidden ranges (and uncovered ranges) of one finding
+/// are written to JSON; `hidden.ranges_omitted` counts the rest. The
+/// counts (`lines`, `uncovered`, …) always cover every range.
+pub const MAX_SHOWN_RANGES: usize = 100;
 
 /// The whole audit.
 #[derive(Debug, Clone, Serialize)]
@@ -115,16 +125,29 @@ pub struct Stub {
     pub double: DoubleInfo,
     /// What it replaces.
     pub target: TargetInfo,
-    /// Production implementations of the target.
+    /// Production implementations of the target (bounded: see
+    /// `implementations_omitted`).
     pub implementations: Vec<ImplementationInfo>,
+    /// Implementations not listed: a plugin trait's are summarised.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub implementations_omitted: usize,
+    /// A whole double (`method` null): every method it stands for, with
+    /// its own status and height.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub methods: Vec<MethodInfo>,
     /// Height above the I/O boundary (`io` and `wire` only).
     pub height: Option<u32>,
     /// `io`, `pure`, `phantom`, `external` or `wire`.
     pub status: Status,
     /// The production lines this stub keeps out of the test.
     pub hidden: Hidden,
-    /// The boundary the stub could move down to.
+    /// The boundary the stub could move down to: the one on the cheapest
+    /// path to I/O.
     pub lower_stub_point: Option<LowerStubPoint>,
+    /// Every boundary below the stubbed code, sorted: moving the stub down
+    /// runs more lines only if all of them are doubled.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub lower_stub_points: Vec<LowerStubPoint>,
     /// One line of advice.
     pub help: String,
     /// Extra locations for the human renderer (not part of the schema).
@@ -171,6 +194,24 @@ pub enum Status {
     External,
     /// A wire-level server.
     Wire,
+    /// A trait with very many implementations (a plugin interface): the
+    /// double is a test input, not one hidden collaborator.
+    Plugin,
+}
+
+/// One method a whole double stands for.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct MethodInfo {
+    /// The method.
+    pub method: String,
+    /// `io`, `pure`, `phantom`, `external`, …
+    pub status: Status,
+    /// Its height (`io` only).
+    pub height: Option<u32>,
+}
+
+fn is_zero(count: &usize) -> bool {
+    *count == 0
 }
 
 /// Where a stub is set up.
@@ -250,16 +291,21 @@ impl Hidden {
 
 impl Serialize for Hidden {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let fields = if self.uncovered.is_some() { 6 } else { 3 };
+        let omitted = self.ranges.len().saturating_sub(MAX_SHOWN_RANGES);
+        let fields = if self.uncovered.is_some() { 6 } else { 3 } + usize::from(omitted > 0);
         let mut state = serializer.serialize_struct("Hidden", fields)?;
         state.serialize_field("lines", &self.lines)?;
         state.serialize_field("uncovered", &self.uncovered_lines())?;
         if let Some(coverage) = &self.uncovered {
             state.serialize_field("covered", &coverage.covered)?;
             state.serialize_field("not_instrumented", &coverage.not_instrumented)?;
-            state.serialize_field("uncovered_ranges", &coverage.uncovered_ranges)?;
+            let shown = coverage.uncovered_ranges.len().min(MAX_SHOWN_RANGES);
+            state.serialize_field("uncovered_ranges", &coverage.uncovered_ranges[..shown])?;
         }
-        state.serialize_field("ranges", &self.ranges)?;
+        state.serialize_field("ranges", &self.ranges[..self.ranges.len() - omitted])?;
+        if omitted > 0 {
+            state.serialize_field("ranges_omitted", &omitted)?;
+        }
         state.end()
     }
 }
