@@ -361,7 +361,8 @@ impl Graph {
         match self.fn_item(fn_id).owner {
             Owner::Impl(impl_index) => match &index.impls[impl_index].self_ty {
                 TypeRef::Path(path) => path.last().cloned(),
-                _ => None,
+                // A tuple, array, fn pointer, `Box<dyn …>`: as written.
+                _ => Some(index.impls[impl_index].self_text.clone()),
             },
             Owner::Trait(trait_index) => Some(index.traits[trait_index].name.clone()),
             Owner::Module => None,
