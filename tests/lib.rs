@@ -29,11 +29,16 @@ pub fn fixtures_manifest() -> String {
 
 /// Runs `cargo stubaudit ARGS` as cargo would call it.
 pub fn stubaudit(args: &[&str]) -> Run {
+    stubaudit_in(&fixtures_dir(), args)
+}
+
+/// Runs `cargo stubaudit ARGS` as cargo would call it in directory `dir`.
+pub fn stubaudit_in(dir: &std::path::Path, args: &[&str]) -> Run {
     let mut argv: Vec<std::ffi::OsString> = vec!["cargo-stubaudit".into(), "stubaudit".into()];
     argv.extend(args.iter().map(Into::into));
     let mut stdout = Vec::new();
     let mut stderr = Vec::new();
-    let code = cargo_stubaudit::run(argv, &mut stdout, &mut stderr);
+    let code = cargo_stubaudit::run_in(dir, argv, &mut stdout, &mut stderr);
     Run {
         code,
         stdout: String::from_utf8_lossy(&stdout).into_owned(),

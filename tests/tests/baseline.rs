@@ -12,9 +12,14 @@ fn a_baseline_round_trip_passes_and_changes_nothing() {
     let dir = temp_dir();
     let file = dir.path().join("stubaudit-baseline.json");
     let file_text = file.display().to_string();
-    // jira-link fails on its phantom stub…
+    // Writing the baseline succeeds and says so, instead of the report…
     let run = audit_fixture("jira-link", &["--write-baseline", &file_text]);
-    assert_eq!(run.code, ExitCode::Findings);
+    assert_eq!(run.code, ExitCode::Clean);
+    assert_eq!(run.stdout, "");
+    assert_eq!(
+        run.stderr,
+        format!("wrote baseline `{file_text}` (3 findings)\n")
+    );
     let names: Vec<String> = std::fs::read_dir(dir.path())
         .into_iter()
         .flatten()
@@ -29,7 +34,9 @@ fn a_baseline_round_trip_passes_and_changes_nothing() {
         Some(3),
         "warn and deny findings only: {baseline:#}"
     );
-    // …but not against a baseline that already has it.
+    // …jira-link fails on its phantom stub, but not against a baseline
+    // that already has it.
+    assert_eq!(audit_fixture("jira-link", &[]).code, ExitCode::Findings);
     let run = audit_fixture("jira-link", &["--baseline", &file_text]);
     assert_eq!(run.code, ExitCode::Clean, "{}", run.stdout);
     assert!(
@@ -174,4 +181,30 @@ fn a_broken_baseline_exits_2_naming_file_and_line() {
             file.display()
         )
     );
+}
+
+#[test]
+fn write_baseline_with_output_writes_both_files() {
+    let dir = temp_dir();
+    let file = dir.path().join("baseline.json");
+    let report = dir.path().join("report.json");
+    let run = audit_fixture(
+        "jira-link",
+        &[
+            "--write-baseline",
+            &file.display().to_string(),
+            "--output",
+            &report.display().to_string(),
+            "--message-format",
+            "json",
+        ],
+    );
+    assert_eq!(run.code, ExitCode::Clean);
+    assert_eq!(run.stdout, "");
+    assert_eq!(
+        run.stderr,
+        format!("wrote baseline `{}` (3 findings)\n", file.display())
+    );
+    let written = stable_json(&read_file(&report));
+    assert_eq!(written["summary"]["stub_sites"], 5);
 }

@@ -92,6 +92,16 @@ fn recorded(stub: &Stub) -> bool {
     stub.level >= Level::Warn
 }
 
+impl Baseline {
+    /// A baseline with no findings: everything is new against it.
+    pub fn empty() -> Baseline {
+        Baseline {
+            schema: SCHEMA.to_string(),
+            findings: Vec::new(),
+        }
+    }
+}
+
 /// The baseline of `report`.
 pub fn from_report(report: &Report) -> Baseline {
     let mut findings: Vec<Entry> = report
@@ -131,12 +141,15 @@ fn target(stub: &Stub) -> String {
     }
 }
 
-/// Writes `report`'s baseline to `path`, atomically.
-pub fn write(path: &Path, report: &Report) -> Result<()> {
-    let mut text = serde_json::to_string_pretty(&from_report(report))
-        .context("could not serialise the baseline")?;
+/// Writes `report`'s baseline to `path`, atomically; returns how many
+/// findings it holds.
+pub fn write(path: &Path, report: &Report) -> Result<usize> {
+    let baseline = from_report(report);
+    let mut text =
+        serde_json::to_string_pretty(&baseline).context("could not serialise the baseline")?;
     text.push('\n');
-    crate::write_atomically(path, text.as_bytes())
+    crate::write_atomically(path, text.as_bytes())?;
+    Ok(baseline.findings.len())
 }
 
 /// Reads a baseline file.
@@ -177,9 +190,10 @@ pub struct Comparison {
     pub diff: String,
 }
 
-/// Compares `report` with `baseline`, fills `report.baseline`, and returns
-/// the diff for the human output.
-pub fn compare(report: &mut Report, baseline: &Baseline, file: &Path) -> Comparison {
+/// Compares `report` with `baseline` (named `source` in the report: the
+/// file as given), fills `report.baseline`, and returns the diff for the
+/// human output.
+pub fn compare(report: &mut Report, baseline: &Baseline, source: &str) -> Comparison {
     let current = from_report(report);
     let old: BTreeMap<&str, &Entry> = baseline
         .findings
@@ -191,7 +205,7 @@ pub fn compare(report: &mut Report, baseline: &Baseline, file: &Path) -> Compari
         .zip(report.stubs.iter().map(|stub| stub.id.as_str()))
         .collect();
     let mut info = BaselineInfo {
-        file: file.display().to_string(),
+        file: source.to_string(),
         ..BaselineInfo::default()
     };
     for entry in &current.findings {

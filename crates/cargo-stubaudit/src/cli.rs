@@ -1,10 +1,15 @@
 //! The command line, parsed by clap the way cargo subcommands do:
 //! `enum Cargo { Stubaudit(Args) }` with `bin_name = "cargo"`, and
 //! clap-cargo's flattened `--manifest-path`, `-p`, `--workspace`,
-//! `--exclude` so the flags mean what they mean to cargo.
+//! `--exclude` so the flags mean what they mean to cargo. Finding codes are
+//! parsed by clap from the engine's `Code` enum ([`CodeParser`]), so a typo
+//! is an argument error that lists the valid codes; which package a run
+//! without `-p` audits follows cargo ([`nearest_manifest`]).
 
+use clap::builder::{PossibleValue, TypedValueParser};
 use clap::{Parser, ValueEnum};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use stubaudit_engine::Code;
 
 /// `cargo` with its `stubaudit` subcommand.
 #[derive(Debug, Parser)]
@@ -80,20 +85,20 @@ pub struct Args {
     pub verbose: u8,
 
     /// Print only findings that fail the policy, and no summary
-    #[arg(short, long, help_heading = "Output")]
+    #[arg(short, long, conflicts_with = "verbose", help_heading = "Output")]
     pub quiet: bool,
 
     /// Fail on CODE (e.g. `high-stub`)
-    #[arg(long, value_name = "CODE", help_heading = "Policy")]
-    pub deny: Vec<String>,
+    #[arg(long, value_name = "CODE", value_parser = CodeParser, help_heading = "Policy")]
+    pub deny: Vec<Code>,
 
     /// Report CODE without failing
-    #[arg(long, value_name = "CODE", help_heading = "Policy")]
-    pub warn: Vec<String>,
+    #[arg(long, value_name = "CODE", value_parser = CodeParser, help_heading = "Policy")]
+    pub warn: Vec<Code>,
 
     /// Silence CODE
-    #[arg(long, value_name = "CODE", help_heading = "Policy")]
-    pub allow: Vec<String>,
+    #[arg(long, value_name = "CODE", value_parser = CodeParser, help_heading = "Policy")]
+    pub allow: Vec<Code>,
 
     /// Fail on stubs more than N layers above the boundary
     #[arg(long, value_name = "N", help_heading = "Policy")]
@@ -111,13 +116,96 @@ pub struct Args {
     #[arg(long, value_name = "FILE", help_heading = "Coverage and baseline")]
     pub baseline: Option<PathBuf>,
 
-    /// Write this run's findings to FILE, as a baseline for later runs
+    /// Write this run's findings to FILE, as a baseline for later runs, instead of the report
     #[arg(long, value_name = "FILE", help_heading = "Coverage and baseline")]
     pub write_baseline: Option<PathBuf>,
 
+    /// Report only the findings that the change since git revision REV adds or makes worse
+    #[arg(long, value_name = "REV", conflicts_with_all = ["baseline", "write_baseline"], help_heading = "Coverage and baseline")]
+    pub diff_base: Option<String>,
+
     /// Print what CODE means, why it matters, and an example
-    #[arg(long, value_name = "CODE")]
-    pub explain: Option<String>,
+    #[arg(long, value_name = "CODE", value_parser = CodeParser)]
+    pub explain: Option<Code>,
+}
+
+impl Args {
+    /// Rules between flags that clap's attributes cannot say: `--exclude`
+    /// only narrows `--workspace` (or its hidden old name `--all`), as in
+    /// cargo.
+    pub fn validate(&self) -> Result<(), clap::Error> {
+        if !self.workspace.exclude.is_empty() && !self.workspace.workspace && !self.workspace.all {
+            let mut cargo = <Cargo as clap::CommandFactory>::command();
+            cargo.build();
+            let command = match cargo.find_subcommand_mut("stubaudit") {
+                Some(command) => command,
+                None => &mut cargo,
+            };
+            return Err(command.error(
+                clap::error::ErrorKind::MissingRequiredArgument,
+                "--exclude can only be used together with --workspace",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Parses a finding code, listing the valid ones when it is not one
+/// (cargo-deny's `CodeOrLevelParser` does the same for its codes).
+#[derive(Debug, Clone, Copy)]
+pub struct CodeParser;
+
+impl TypedValueParser for CodeParser {
+    type Value = Code;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<Code, clap::Error> {
+        let name = value.to_string_lossy();
+        if let Some(code) = Code::parse(&name) {
+            return Ok(code);
+        }
+        let mut error = clap::Error::new(clap::error::ErrorKind::InvalidValue).with_cmd(cmd);
+        let arg = arg.map_or_else(|| "CODE".to_string(), ToString::to_string);
+        error.insert(
+            clap::error::ContextKind::InvalidArg,
+            clap::error::ContextValue::String(arg),
+        );
+        error.insert(
+            clap::error::ContextKind::InvalidValue,
+            clap::error::ContextValue::String(name.into_owned()),
+        );
+        error.insert(
+            clap::error::ContextKind::ValidValue,
+            clap::error::ContextValue::Strings(
+                Code::ALL
+                    .iter()
+                    .map(|code| code.as_str().to_string())
+                    .collect(),
+            ),
+        );
+        Err(error)
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        Some(Box::new(
+            Code::ALL
+                .into_iter()
+                .map(|code| PossibleValue::new(code.as_str())),
+        ))
+    }
+}
+
+/// The manifest a run without `--manifest-path` reads: the nearest
+/// `Cargo.toml` in `dir` or its ancestors, as cargo finds it
+/// (`find_root_manifest_for_wd`).
+pub fn nearest_manifest(dir: &Path) -> Option<PathBuf> {
+    dir.ancestors()
+        .map(|dir| dir.join("Cargo.toml"))
+        .find(|manifest| manifest.is_file())
 }
 
 /// Arguments as cargo passes them (`cargo-stubaudit stubaudit …`), or as a

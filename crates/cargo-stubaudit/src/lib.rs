@@ -1,12 +1,15 @@
 //! `cargo stubaudit`: the command line around `stubaudit-engine`. It parses
 //! flags and the `stubaudit` metadata tables, runs the audit, applies the
-//! per-package and inline policy, compares with a baseline, renders the
-//! report in one of five formats and turns the policy into an exit code. [`run`] is the whole
-//! program, callable in-process by tests.
+//! per-package and inline policy, compares with a baseline (a file, or the
+//! same workspace at a git revision: `--diff-base`), renders the report in
+//! one of five formats and turns the policy into an exit code. [`run`] is
+//! the whole program, callable in-process by tests ([`run_in`] with the
+//! working directory as an argument).
 
 pub mod baseline;
 pub mod cli;
 pub mod config;
+pub mod diff_base;
 pub mod exit_code;
 pub mod policy;
 pub mod render;
@@ -18,13 +21,37 @@ use clap::Parser;
 use cli::{Args, Cargo, Color, MessageFormat};
 use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
-use stubaudit_engine::{AuditOptions, Code, Level, Report, Selection};
+use std::path::{Path, PathBuf};
+use stubaudit_engine::load::Workspace;
+use stubaudit_engine::{AuditOptions, Level, Report, Selection};
 
 /// Runs `cargo stubaudit` with `args` (program name first), writing the
 /// report to `stdout` (or `--output`) and messages to `stderr`.
 pub fn run(args: Vec<OsString>, stdout: &mut dyn Write, stderr: &mut dyn Write) -> ExitCode {
+    match std::env::current_dir() {
+        Ok(dir) => run_in(&dir, args, stdout, stderr),
+        Err(error) => {
+            let _ = writeln!(stderr, "error: cannot read the current directory: {error}");
+            ExitCode::Failed
+        }
+    }
+}
+
+/// [`run`] as if started in `dir`: without `--manifest-path` the workspace
+/// is the one around `dir`, and without `-p` or `--workspace` the audit
+/// takes the package there, as `cargo test` does.
+pub fn run_in(
+    dir: &Path,
+    args: Vec<OsString>,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> ExitCode {
     let args = cli::normalize(args);
-    let Cargo::Stubaudit(args) = match Cargo::try_parse_from(args) {
+    let parsed = Cargo::try_parse_from(args).and_then(|Cargo::Stubaudit(args)| {
+        args.validate()?;
+        Ok(Cargo::Stubaudit(args))
+    });
+    let Cargo::Stubaudit(args) = match parsed {
         Ok(parsed) => parsed,
         Err(error) => {
             let text = error.render().to_string();
@@ -37,7 +64,7 @@ pub fn run(args: Vec<OsString>, stdout: &mut dyn Write, stderr: &mut dyn Write) 
             };
         }
     };
-    match audit(&args, stdout, stderr) {
+    match audit(&args, dir, stdout, stderr) {
         Ok(code) => code,
         Err(error) => {
             let _ = writeln!(stderr, "error: {error:#}");
@@ -46,18 +73,132 @@ pub fn run(args: Vec<OsString>, stdout: &mut dyn Write, stderr: &mut dyn Write) 
     }
 }
 
-fn audit(args: &Args, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<ExitCode> {
-    if let Some(name) = &args.explain {
-        let code = Code::parse(name).ok_or_else(|| anyhow!("unknown finding code `{name}`"))?;
+fn audit(
+    args: &Args,
+    dir: &Path,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> Result<ExitCode> {
+    if let Some(code) = args.explain {
         write!(stdout, "{}", code.explanation())?;
         return Ok(ExitCode::Clean);
     }
+    let flags = flags(args);
+    if args.max_uncovered_hidden.is_some() && args.coverage.is_none() {
+        writeln!(
+            stderr,
+            "warning: `--max-uncovered-hidden` needs `--coverage`: without it no stub is judged by it"
+        )?;
+    }
+    let workspace = load_selected(args, dir)?;
+    let mut report = audit_workspace(&workspace, &flags, args.coverage.clone(), args.jobs)?;
+    let comparison = match (&args.baseline, &args.diff_base) {
+        (Some(path), _) => Some(baseline::compare(
+            &mut report,
+            &baseline::read(path)?,
+            &path.display().to_string(),
+        )),
+        (None, Some(rev)) => {
+            let base = audit_base(&workspace, rev, &flags, args.jobs, stderr)?;
+            Some(diff_base::compare(&mut report, &base, rev))
+        }
+        (None, None) => None,
+    };
+    if let Some(path) = &args.write_baseline {
+        let entries = baseline::write(path, &report)?;
+        writeln!(
+            stderr,
+            "wrote baseline `{}` ({entries} finding{})",
+            path.display(),
+            if entries == 1 { "" } else { "s" }
+        )?;
+        if let Some(output) = &args.output {
+            write_atomically(
+                output,
+                render(args, &report, comparison.as_ref()).as_bytes(),
+            )?;
+        }
+        return Ok(ExitCode::Clean);
+    }
+    let text = render(args, &report, comparison.as_ref());
+    match &args.output {
+        Some(path) => write_atomically(path, text.as_bytes())?,
+        None => stdout.write_all(text.as_bytes())?,
+    }
+    Ok(exit_code(&report))
+}
+
+/// The policy flags: `--allow`, `--warn`, `--deny` in that order (the last
+/// one wins), `--max-height`, `--max-uncovered-hidden`.
+fn flags(args: &Args) -> policy::Flags {
+    let mut flags = policy::Flags {
+        max_height: args.max_height,
+        max_uncovered_hidden: args.max_uncovered_hidden,
+        ..policy::Flags::default()
+    };
+    for (codes, level) in [
+        (&args.allow, Level::Allow),
+        (&args.warn, Level::Warn),
+        (&args.deny, Level::Deny),
+    ] {
+        flags.levels.extend(codes.iter().map(|&code| (code, level)));
+    }
+    flags
+}
+
+/// The workspace to audit, with its members selected as cargo selects
+/// them: `-p`, `--workspace`/`--exclude`; otherwise the package of
+/// `--manifest-path` or of the manifest nearest above `dir` (the whole
+/// workspace when that is a virtual manifest). `workspace.default-members`
+/// is not read: the engine's `load` does not carry it.
+fn load_selected(args: &Args, dir: &Path) -> Result<Workspace> {
     let selection = Selection {
         packages: args.workspace.package.clone(),
         exclude: args.workspace.exclude.clone(),
     };
-    let workspace =
-        stubaudit_engine::load::load(args.manifest.manifest_path.as_deref(), &selection)?;
+    let manifest = match &args.manifest.manifest_path {
+        Some(manifest) => manifest.clone(),
+        None => cli::nearest_manifest(dir).ok_or_else(|| {
+            anyhow!(
+                "could not find `Cargo.toml` in `{}` or any parent directory",
+                dir.display()
+            )
+        })?,
+    };
+    let mut workspace = stubaudit_engine::load::load(Some(&manifest), &selection)?;
+    let everything = args.workspace.workspace || args.workspace.all;
+    if selection.packages.is_empty() && !everything {
+        select_package_at(&mut workspace, &manifest);
+    }
+    Ok(workspace)
+}
+
+/// Selects only the member whose manifest is `manifest`; selects all when
+/// none is (a virtual manifest at the workspace root).
+fn select_package_at(workspace: &mut Workspace, manifest: &Path) {
+    let canonical =
+        |path: &Path| std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let Some(dir) = manifest.parent().map(canonical) else {
+        return;
+    };
+    let found = workspace
+        .packages
+        .iter()
+        .any(|package| canonical(&package.dir) == dir);
+    if found {
+        for package in &mut workspace.packages {
+            package.selected = canonical(&package.dir) == dir;
+        }
+    }
+}
+
+/// Audits a loaded workspace under its own configuration and `flags`.
+fn audit_workspace(
+    workspace: &Workspace,
+    flags: &policy::Flags,
+    coverage: Option<PathBuf>,
+    jobs: Option<usize>,
+) -> Result<Report> {
     let mut config = config::Config::from_json(&workspace.config)?;
     let mut packages = Vec::new();
     for package in &workspace.packages {
@@ -73,56 +214,67 @@ fn audit(args: &Args, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<
     for package in &packages {
         config.add_catalog(&package.config);
     }
-    let mut flags = policy::Flags {
-        max_height: args.max_height,
-        max_uncovered_hidden: args.max_uncovered_hidden,
-        ..policy::Flags::default()
-    };
-    for (names, level) in [
-        (&args.allow, Level::Allow),
-        (&args.warn, Level::Warn),
-        (&args.deny, Level::Deny),
-    ] {
-        for name in names {
-            let code = Code::parse(name).ok_or_else(|| anyhow!("unknown finding code `{name}`"))?;
-            flags.levels.push((code, level));
-        }
-    }
-    if args.max_uncovered_hidden.is_some() && args.coverage.is_none() {
-        writeln!(
-            stderr,
-            "warning: `--max-uncovered-hidden` needs `--coverage`: without it no stub is judged by it"
-        )?;
-    }
     let options = AuditOptions {
-        jobs: args.jobs,
+        jobs,
         catalog: config.catalog(),
-        policy: policy::policy(&config, &flags),
-        coverage: args.coverage.clone(),
+        policy: policy::policy(&config, flags),
+        coverage,
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
     };
-    let mut report = stubaudit_engine::audit(&workspace, &options)?;
-    policy::apply(&mut report, &config, &packages, &flags);
-    let comparison = match &args.baseline {
-        Some(path) => Some(baseline::compare(&mut report, &baseline::read(path)?, path)),
-        None => None,
+    let mut report = stubaudit_engine::audit(workspace, &options)?;
+    policy::apply(&mut report, &config, &packages, flags);
+    Ok(report)
+}
+
+/// The baseline of the same members at git revision `rev`, audited in a
+/// temporary copy of that revision's tree (see [`diff_base`]).
+fn audit_base(
+    workspace: &Workspace,
+    rev: &str,
+    flags: &policy::Flags,
+    jobs: Option<usize>,
+    stderr: &mut dyn Write,
+) -> Result<baseline::Baseline> {
+    let tree = diff_base::BaseTree::read(&workspace.root, rev)?;
+    let Some(manifest) = tree.manifest() else {
+        writeln!(
+            stderr,
+            "note: `{rev}` has no `{}`: every finding is new",
+            tree.workspace_dir().join("Cargo.toml").display()
+        )?;
+        return Ok(baseline::Baseline::empty());
     };
-    if let Some(path) = &args.write_baseline {
-        baseline::write(path, &report)?;
+    let selected: Vec<&str> = workspace
+        .packages
+        .iter()
+        .filter(|package| package.selected)
+        .map(|package| package.name.as_str())
+        .collect();
+    let mut base = stubaudit_engine::load::load(Some(&manifest), &Selection::default())
+        .with_context(|| format!("could not read the workspace at `{rev}`"))?;
+    for package in &mut base.packages {
+        package.selected = selected.contains(&package.name.as_str());
     }
-    let text = match args.message_format {
-        MessageFormat::Json => render::json::render(&report),
-        MessageFormat::Sarif => render::sarif::render(&report),
-        MessageFormat::Markdown => render::markdown::render(&report),
+    let report = audit_workspace(&base, flags, None, jobs)
+        .with_context(|| format!("could not audit the workspace at `{rev}`"))?;
+    Ok(baseline::from_report(&report))
+}
+
+/// The report in `--message-format`.
+fn render(args: &Args, report: &Report, comparison: Option<&baseline::Comparison>) -> String {
+    match args.message_format {
+        MessageFormat::Json => render::json::render(report),
+        MessageFormat::Sarif => render::sarif::render(report),
+        MessageFormat::Markdown => render::markdown::render(report, args.diff_base.as_deref()),
         MessageFormat::Github => render::github::render(
-            &report,
+            report,
             &render::github::Options {
                 path_prefix: github_path_prefix(&report.workspace_root),
                 verbose: args.verbose > 0,
             },
         ),
         MessageFormat::Human => render::human::render(
-            &report,
+            report,
             &render::human::Options {
                 color: match args.color {
                     Color::Always => true,
@@ -131,15 +283,11 @@ fn audit(args: &Args, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<
                 },
                 verbose: args.verbose > 0,
                 quiet: args.quiet,
-                baseline_diff: comparison.as_ref().map(|c| c.diff.clone()),
+                baseline_diff: comparison.map(|c| c.diff.clone()),
+                diff_base: args.diff_base.clone(),
             },
         ),
-    };
-    match &args.output {
-        Some(path) => write_atomically(path, text.as_bytes())?,
-        None => stdout.write_all(text.as_bytes())?,
     }
-    Ok(exit_code(&report))
 }
 
 /// 1 when a denied finding fails the run: any, or with a baseline only

@@ -16,7 +16,7 @@ use crate::index::{Body, FnItem, Owner, PathSegments, Position, TypeRef};
 use crate::sinks::{Catalog, SinkKind};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
-pub use resolve::Resolver;
+pub use resolve::{PathId, Resolver, Symbol};
 
 /// A fn anywhere in the workspace: an index into [`Graph::fns`].
 pub type FnId = usize;
@@ -78,6 +78,9 @@ pub struct Implementation {
     pub type_name: String,
 }
 
+/// One trait method's implementations: production only, and all.
+type ImplementationsOf = (Vec<Implementation>, Vec<Implementation>);
+
 /// The resolved workspace.
 pub struct Graph {
     /// Every indexed file.
@@ -134,6 +137,8 @@ pub struct Graph {
     traits_of_type: HashMap<String, Vec<String>>,
     /// Method name → what declares it: an inherent method, or a trait.
     by_name: HashMap<String, Vec<Edge>>,
+    /// Trait key → method → its implementations (production only, all).
+    implementation_table: HashMap<String, HashMap<String, ImplementationsOf>>,
 }
 
 impl Graph {
@@ -170,10 +175,12 @@ impl Graph {
             deref_targets: HashMap::default(),
             generic_deref: HashSet::default(),
             statics: HashMap::default(),
+            implementation_table: HashMap::default(),
             files,
         };
         graph.tables();
         graph.inherit_defaults();
+        graph.tabulate_implementations();
         // Name-only edges are kept apart: they are listed, never trusted to
         // decide whether or how a fn reaches I/O.
         let all: Vec<Vec<EdgeAt>> = {
@@ -380,7 +387,63 @@ impl Graph {
 
     /// Production implementations of `method` of trait `trait_key`: the
     /// impl's own method, or the trait's default when the impl has none.
+    /// Asked once per call edge through a trait, so answered from a table
+    /// built with the graph: a plugin trait with a thousand impls would
+    /// otherwise be scanned at every call.
     pub fn implementations(
+        &self,
+        trait_key: &str,
+        method: &str,
+        production_only: bool,
+    ) -> &[Implementation] {
+        match self
+            .implementation_table
+            .get(trait_key)
+            .and_then(|methods| methods.get(method))
+        {
+            Some((production, all)) if production_only => production,
+            Some((_, all)) => all,
+            None => &[],
+        }
+    }
+
+    /// Fills [`Graph::implementation_table`] for every trait method an impl
+    /// or the trait declares.
+    fn tabulate_implementations(&mut self) {
+        let mut table: HashMap<String, HashMap<String, ImplementationsOf>> = HashMap::default();
+        for (trait_key, impls) in &self.trait_impls {
+            let mut methods: Vec<&str> = self
+                .trait_methods
+                .get(trait_key)
+                .into_iter()
+                .flat_map(|declared| declared.keys().map(String::as_str))
+                .collect();
+            for (file, impl_index, _) in impls {
+                let index = &self.files[*file].index;
+                methods.extend(
+                    index.impls[*impl_index]
+                        .methods
+                        .iter()
+                        .map(|&local| index.fns[local].name.as_str()),
+                );
+            }
+            methods.sort_unstable();
+            methods.dedup();
+            let by_method = table.entry(trait_key.clone()).or_default();
+            for method in methods {
+                by_method.insert(
+                    method.to_string(),
+                    (
+                        self.implementations_uncached(trait_key, method, true),
+                        self.implementations_uncached(trait_key, method, false),
+                    ),
+                );
+            }
+        }
+        self.implementation_table = table;
+    }
+
+    fn implementations_uncached(
         &self,
         trait_key: &str,
         method: &str,

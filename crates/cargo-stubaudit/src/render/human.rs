@@ -1,7 +1,9 @@
 //! `--message-format human`: rustc-style diagnostics drawn by
 //! annotate-snippets, the renderer rustc and cargo use, so findings look
 //! like the compiler's own. Only this file knows the renderer; it reads the
-//! source lines it shows from the workspace.
+//! source lines it shows from the workspace. `-v` adds boundary stubs,
+//! notes and allowed stubs (with why they are allowed), so every stub the
+//! summary counts is listed.
 //!
 //! With coverage, each finding also shows its *dark lines*: the hidden
 //! lines no test runs, as code (at most [`DARK_RANGES`] ranges of at most
@@ -30,6 +32,8 @@ pub struct Options {
     pub quiet: bool,
     /// What changed against `--baseline`, as `-`/`+` lines.
     pub baseline_diff: Option<String>,
+    /// `--diff-base REV`: the report holds only what changed since REV.
+    pub diff_base: Option<String>,
 }
 
 /// The whole human report.
@@ -53,8 +57,7 @@ pub fn render(report: &Report, options: &Options) -> String {
     }
     for stub in &report.stubs {
         let shown = match stub.level {
-            Level::Allow => false,
-            Level::Info => options.verbose,
+            Level::Allow | Level::Info => options.verbose,
             Level::Warn => !options.quiet,
             Level::Deny => true,
         };
@@ -65,9 +68,12 @@ pub fn render(report: &Report, options: &Options) -> String {
     }
     if let (Some(diff), Some(baseline)) = (&options.baseline_diff, &report.baseline) {
         if !options.quiet {
+            let against = match &options.diff_base {
+                Some(rev) => format!("changes since `{rev}`"),
+                None => format!("baseline `{}`", baseline.file),
+            };
             out.push_str(&format!(
-                "baseline `{}`: {} new, {} worse, {} fixed\n",
-                baseline.file,
+                "{against}: {} new, {} worse, {} fixed\n",
                 baseline.new.len(),
                 baseline.worse.len(),
                 baseline.fixed.len()
@@ -77,13 +83,19 @@ pub fn render(report: &Report, options: &Options) -> String {
         }
     }
     if !options.quiet {
-        out.push_str(&summary(report));
+        out.push_str(&summary_since(report, options.diff_base.as_deref()));
     }
     out
 }
 
 /// The closing summary line(s).
 pub fn summary(report: &Report) -> String {
+    summary_since(report, None)
+}
+
+/// The closing summary line(s); with `diff_base`, the failing findings are
+/// those new or worse since that revision.
+pub fn summary_since(report: &Report, diff_base: Option<&str>) -> String {
     let summary = &report.summary;
     let counts: Vec<String> = Code::ALL
         .iter()
@@ -120,9 +132,13 @@ pub fn summary(report: &Report) -> String {
                 .filter(|stub| baseline.new.contains(&stub.id) || baseline.worse.contains(&stub.id))
                 .count();
             let forgiven = denied.len() - failing;
+            let against = match diff_base {
+                Some(rev) => format!("since `{rev}`"),
+                None => "than the baseline".to_string(),
+            };
             if failing > 0 {
                 line.push_str(&format!(
-                    "\nerror: {failing} denied finding{} new or worse than the baseline",
+                    "\nerror: {failing} denied finding{} new or worse {against}",
                     plural(failing)
                 ));
             }
@@ -196,6 +212,13 @@ fn render_stub(renderer: &Renderer, sources: &mut Sources, stub: &Stub, verbose:
     }
     if !stub.hidden.ranges.is_empty() {
         group = group.element(Severity::NOTE.message(hidden_note(stub)));
+    }
+    if stub.level == Level::Allow {
+        let why = match &stub.allowed {
+            Some(reason) => format!("allowed: {reason}"),
+            None => format!("allowed: `{}` is at level `allow`", stub.code),
+        };
+        group = group.element(Severity::NOTE.message(why));
     }
     if verbose && !stub.approximate.is_empty() {
         group = group.element(Severity::NOTE.message(format!(

@@ -16,11 +16,15 @@ pub const MAX_ROWS: usize = 50;
 /// Findings with folded details.
 pub const MAX_DETAILS: usize = 25;
 
-/// The report as Markdown, ending in a newline.
-pub fn render(report: &Report) -> String {
+/// The report as Markdown, ending in a newline; with `diff_base`
+/// (`--diff-base REV`) it says that it lists what changed since REV.
+pub fn render(report: &Report, diff_base: Option<&str>) -> String {
     let mut sources = SourceCache::new(&report.workspace_root);
-    let mut out = String::from("## stubaudit\n\n");
-    out.push_str(&totals(report));
+    let mut out = match diff_base {
+        Some(rev) => format!("## stubaudit: changes since `{}`\n\n", cell(rev)),
+        None => String::from("## stubaudit\n\n"),
+    };
+    out.push_str(&totals(report, diff_base));
     let mut findings: Vec<&Stub> = report
         .stubs
         .iter()
@@ -85,7 +89,7 @@ pub fn render(report: &Report) -> String {
 }
 
 /// The totals paragraph and the verdict.
-fn totals(report: &Report) -> String {
+fn totals(report: &Report, diff_base: Option<&str>) -> String {
     let summary = &report.summary;
     let counts: Vec<String> = Code::ALL
         .iter()
@@ -168,8 +172,12 @@ fn totals(report: &Report) -> String {
         out.push_str(&format!(" {allowed} allowed."));
     }
     if let Some(baseline) = &report.baseline {
+        let against = match diff_base {
+            Some(rev) => format!("Since `{}`", cell(rev)),
+            None => "Against the baseline".to_string(),
+        };
         out.push_str(&format!(
-            " Against the baseline: {} new, {} worse, {} fixed.",
+            " {against}: {} new, {} worse, {} fixed.",
             baseline.new.len(),
             baseline.worse.len(),
             baseline.fixed.len()

@@ -1,79 +1,97 @@
 //! Path resolution: what a path written in a module names, as an absolute
 //! path whose first segment is a crate. `use` bindings (renames, globs,
-//! re-exports) are followed; paths into other crates come back as written.
+//! nested globs, re-exports of any length, cycles) are followed; paths into
+//! other crates come back as written.
+//!
+//! Built once, read many times (DESIGN.md, "Name resolution"): names and
+//! paths are interned ([`intern`]), each module's scope is a table
+//! ([`scopes`]), imports are resolved to a fixed point and each glob
+//! target's export set is built once ([`build`]). After [`Resolver::new`]
+//! the resolver is frozen: threads read it without locks, and a lookup costs
+//! one hash probe per path segment and glob.
+
+mod build;
+mod intern;
+#[cfg(test)]
+pub(crate) mod legacy;
+mod scopes;
+#[cfg(test)]
+mod tests;
 
 use crate::files::SourceFile;
 use crate::index::PathSegments;
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
-use std::sync::RwLock;
+use intern::{Names, Paths};
+pub use intern::{PathId, Symbol};
+use rustc_hash::FxHashMap as HashMap;
+use scopes::{Import, Keywords, Lookup, Mode, Tables};
 
 /// Resolves paths against every module's items and `use` bindings.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Resolver {
-    /// Module path → names of the items and modules it defines.
-    defined: HashMap<PathSegments, HashSet<String>>,
-    /// Module path → its `use` bindings; alias `*` for globs.
-    aliases: HashMap<PathSegments, Vec<Alias>>,
-    /// Crate names of the workspace's targets.
-    crate_names: HashSet<String>,
-    /// Memo of glob lookups, `(module, name) → found`: without it every
-    /// unknown name (`Ok`, `String`) walks every glob chain again.
-    glob_memo: RwLock<HashMap<PathSegments, HashMap<String, Option<PathSegments>>>>,
-    /// Memo of whole resolutions, `(module, path) → absolute path`.
-    resolve_memo: RwLock<HashMap<PathSegments, HashMap<PathSegments, PathSegments>>>,
+    tables: Tables,
+    /// Lookups the build made (the complexity test reads it).
+    build_lookups: u64,
 }
 
-/// One `use` binding.
-#[derive(Debug, Clone)]
-struct Alias {
-    name: String,
-    target: PathSegments,
-    public: bool,
-    in_test: bool,
+impl Default for Resolver {
+    fn default() -> Resolver {
+        Resolver::new(&[], Default::default())
+    }
 }
-
-/// Deep enough for any real re-export chain, shallow enough to stop cycles.
-const MAX_DEPTH: u8 = 12;
 
 impl Resolver {
-    /// Tables from every file's index.
+    /// Tables from every file's index, with every import resolved.
     pub fn new(files: &[SourceFile], crate_names: std::collections::HashSet<String>) -> Resolver {
-        let mut resolver = Resolver {
-            crate_names: crate_names.into_iter().collect(),
-            ..Resolver::default()
+        let mut names = Names::default();
+        let keywords = Keywords {
+            crate_: names.intern("crate"),
+            self_: names.intern("self"),
+            super_: names.intern("super"),
+            colons: names.intern("::"),
+        };
+        let mut tables = Tables {
+            crates: crate_names.iter().map(|name| names.intern(name)).collect(),
+            names,
+            paths: Paths::default(),
+            keywords,
+            defs: Default::default(),
+            module_defs: HashMap::default(),
+            imports: Vec::new(),
+            explicit: HashMap::default(),
+            module_imports: HashMap::default(),
+            globs: HashMap::default(),
+            export_of: HashMap::default(),
+            export_sets: Vec::new(),
         };
         for file in files {
-            for defined in &file.index.defined {
-                match resolver.defined.get_mut(&defined.module) {
-                    Some(names) => {
-                        names.insert(defined.name.clone());
-                    }
-                    None => {
-                        let names = HashSet::from_iter([defined.name.clone()]);
-                        resolver.defined.insert(defined.module.clone(), names);
-                    }
-                }
-            }
-            for use_item in &file.index.uses {
-                resolver
-                    .aliases
-                    .entry(use_item.module.clone())
-                    .or_default()
-                    .push(Alias {
-                        name: use_item.alias.clone(),
-                        target: use_item.target.clone(),
-                        public: use_item.public,
-                        in_test: use_item.in_test,
-                    });
-            }
+            add_file(&mut tables, file);
         }
-        resolver
+        let build_lookups = build::fixed_point(&mut tables);
+        Resolver {
+            tables,
+            build_lookups,
+        }
+    }
+
+    /// Lookups the build made: linear in the workspace, whatever its globs.
+    pub fn build_lookups(&self) -> u64 {
+        self.build_lookups
     }
 
     /// Whether `path` starts with a workspace crate.
     pub fn is_first_party(&self, path: &[String]) -> bool {
-        path.first()
-            .is_some_and(|first| self.crate_names.contains(first))
+        path.first().is_some_and(|first| {
+            self.tables
+                .names
+                .get(first)
+                .is_some_and(|symbol| self.tables.crates.contains(&symbol))
+        })
+    }
+
+    /// Whether `module::name` is an item or module of the workspace.
+    pub fn is_defined(&self, path: &[String]) -> bool {
+        self.path_id(path)
+            .is_some_and(|id| self.tables.defs.contains(&id))
     }
 
     /// The glob imports of `module` that lead outside the workspace
@@ -83,209 +101,168 @@ impl Resolver {
     /// globs bring names"); [`Resolver::resolve`] itself leaves such a name
     /// as written, since `Ok` or `String` come from the prelude, not the glob.
     pub fn external_globs(&self, module: &[String]) -> Vec<PathSegments> {
-        let Some(aliases) = self.aliases.get(module) else {
+        let Some(module) = self.path_id(module) else {
             return Vec::new();
         };
-        aliases
-            .iter()
-            .filter(|alias| alias.name == "*")
-            .map(|glob| self.resolve(module, &glob.target))
-            .filter(|target| !self.is_first_party(target))
+        self.tables
+            .globs
+            .get(&module)
+            .into_iter()
+            .flatten()
+            .filter_map(|glob| self.tables.imports[*glob as usize].target)
+            .filter(|target| !self.tables.is_first_party(*target))
+            .map(|target| self.text(target))
             .collect()
-    }
-
-    /// Whether `module::name` is an item or module of the workspace.
-    pub fn is_defined(&self, path: &[String]) -> bool {
-        match path.split_last() {
-            Some((name, module)) => self.defines(module, name),
-            None => false,
-        }
-    }
-
-    fn defines(&self, module: &[String], name: &str) -> bool {
-        self.defined
-            .get(module)
-            .is_some_and(|names| names.contains(name))
     }
 
     /// The absolute path `path`, written in `module`, names.
     pub fn resolve(&self, module: &[String], path: &[String]) -> PathSegments {
-        // The same paths (`Ok`, `String::from`, a type) recur in every fn
-        // of a module: answer them once.
-        if let Ok(memo) = self.resolve_memo.read() {
-            if let Some(found) = memo.get(module).and_then(|paths| paths.get(path)) {
-                return found.clone();
-            }
-        }
-        let found = self.resolve_depth(module, path, 0);
-        if let Ok(mut memo) = self.resolve_memo.write() {
-            memo.entry(module.to_vec())
-                .or_default()
-                .insert(path.to_vec(), found.clone());
-        }
-        found
+        let mut lookups = 0;
+        self.resolve_counting(module, path, &mut lookups)
     }
 
-    fn resolve_depth(&self, module: &[String], path: &[String], depth: u8) -> PathSegments {
-        let Some(first) = path.first() else {
-            return Vec::new();
-        };
-        if depth > MAX_DEPTH || module.is_empty() {
-            return path.to_vec();
-        }
-        let (base, rest): (PathSegments, &[String]) = match first.as_str() {
-            "::" => return path[1..].to_vec(),
-            "crate" => (vec![module[0].clone()], &path[1..]),
-            "self" => (module.to_vec(), &path[1..]),
-            "super" => {
-                let mut base = module.to_vec();
-                let supers = path
-                    .iter()
-                    .take_while(|segment| *segment == "super")
-                    .count();
-                for _ in 0..supers {
-                    if base.len() > 1 {
-                        base.pop();
-                    }
-                }
-                (base, &path[supers..])
-            }
-            _ => {
-                if self.defines(module, first) {
-                    let mut base = module.to_vec();
-                    base.push(first.clone());
-                    (base, &path[1..])
-                } else if let Some(target) = self.alias(module, first) {
-                    if target.len() == 1 && target[0] == *first {
-                        // `use serde_json;` names the extern crate itself.
-                        (vec![first.clone()], &path[1..])
-                    } else {
-                        (self.resolve_depth(module, target, depth + 1), &path[1..])
-                    }
-                } else if let Some(found) = self.glob(module, first, depth) {
-                    (found, &path[1..])
-                } else {
-                    (vec![first.clone()], &path[1..])
-                }
-            }
-        };
-        self.walk(base, rest, depth)
-    }
-
-    /// Follows `rest` from `base`, through re-exports where the workspace
-    /// defines them.
-    fn walk(&self, mut base: PathSegments, rest: &[String], depth: u8) -> PathSegments {
-        let walkable = self.is_first_party(&base);
-        for segment in rest {
-            if walkable && !self.defines(&base, segment) {
-                if let Some(target) = self.alias(&base, segment) {
-                    let target = target.clone();
-                    base = self.resolve_depth(&base, &target, depth + 1);
-                    continue;
-                }
-                if let Some(found) = self.glob(&base, segment, depth) {
-                    base = found;
-                    continue;
-                }
-            }
-            base.push(segment.clone());
-        }
-        base
-    }
-
-    /// The target `name` is bound to by a `use` in `module`. Production
-    /// bindings win over `#[cfg(test)]` ones of the same name (`#[cfg(not(test))]
-    /// use std::fs::read` beside `#[cfg(test)] use fake::read`).
-    fn alias(&self, module: &[String], name: &str) -> Option<&PathSegments> {
-        self.binding(module, name, false).map(|alias| &alias.target)
-    }
-
-    fn binding(&self, module: &[String], name: &str, public_only: bool) -> Option<&Alias> {
-        let aliases = self.aliases.get(module)?;
-        let mut candidates = aliases
-            .iter()
-            .filter(|alias| alias.name == name && (alias.public || !public_only));
-        let first = candidates.next()?;
-        if !first.in_test {
-            return Some(first);
-        }
-        Some(candidates.find(|alias| !alias.in_test).unwrap_or(first))
-    }
-
-    /// `name` brought into `module` by one of its glob imports: what the
-    /// glob's module defines or re-exports publicly, through nested globs.
-    fn glob(&self, module: &[String], name: &str, depth: u8) -> Option<PathSegments> {
-        if depth > MAX_DEPTH {
-            return None;
-        }
-        if let Ok(memo) = self.glob_memo.read() {
-            if let Some(found) = memo.get(module).and_then(|names| names.get(name)) {
-                return found.clone();
-            }
-        }
-        let found = self.glob_uncached(module, name, depth);
-        // Only answers reached from the top are final: deeper ones were cut
-        // short by the depth limit and may differ.
-        if depth == 0 {
-            if let Ok(mut memo) = self.glob_memo.write() {
-                memo.entry(module.to_vec())
-                    .or_default()
-                    .insert(name.to_string(), found.clone());
-            }
-        }
-        found
-    }
-
-    fn glob_uncached(&self, module: &[String], name: &str, depth: u8) -> Option<PathSegments> {
-        let aliases = self.aliases.get(module)?;
-        for glob in aliases.iter().filter(|alias| alias.name == "*") {
-            let glob_module = self.resolve_depth(module, &glob.target, depth + 1);
-            if glob_module.as_slice() == module {
-                continue;
-            }
-            // A module sees its ancestors' private items and imports too.
-            let private_too = module.starts_with(&glob_module);
-            if let Some(found) = self.exported(&glob_module, name, private_too, depth + 1) {
-                return Some(found);
-            }
-        }
-        None
-    }
-
-    /// What `module` exports under `name`: an item, a `pub use`, or a
-    /// public glob's export.
-    fn exported(
+    /// [`Resolver::resolve`], counting the scope lookups it makes.
+    pub fn resolve_counting(
         &self,
         module: &[String],
-        name: &str,
-        private_too: bool,
-        depth: u8,
-    ) -> Option<PathSegments> {
-        if depth > MAX_DEPTH {
-            return None;
+        path: &[String],
+        lookups: &mut u64,
+    ) -> PathSegments {
+        let Some((first, rest)) = path.split_first() else {
+            return Vec::new();
+        };
+        if module.is_empty() {
+            return path.to_vec();
         }
-        if self.defines(module, name) {
-            let mut found = module.to_vec();
-            found.push(name.to_string());
-            return Some(found);
+        let tables = &self.tables;
+        let module_id = self.path_id(module);
+        let (base, rest): (Cursor, &[String]) = match first.as_str() {
+            "::" => return rest.to_vec(),
+            "crate" => (self.cursor(&module[..1]), rest),
+            "self" => (self.cursor(module), rest),
+            "super" => {
+                let supers = path.iter().take_while(|s| *s == "super").count();
+                let depth = module.len().saturating_sub(supers).max(1);
+                (self.cursor(&module[..depth]), &path[supers..])
+            }
+            _ => {
+                let found = match (module_id, tables.names.get(first)) {
+                    (Some(module), Some(name)) => {
+                        tables.lookup(module, name, Mode::Frozen, None, lookups)
+                    }
+                    _ => Lookup::NotFound,
+                };
+                match (found, tables.names.get(first)) {
+                    (Lookup::Found(found), Some(name)) => (
+                        Cursor::Id(tables.crate_over_item(found, name, rest.len())),
+                        rest,
+                    ),
+                    _ => (self.cursor(std::slice::from_ref(first)), rest),
+                }
+            }
+        };
+        let mut cursor = base;
+        for segment in rest {
+            cursor = match cursor {
+                Cursor::Id(base) => match tables.names.get(segment) {
+                    Some(name) => {
+                        let found = if tables.is_first_party(base) {
+                            tables.lookup(base, name, Mode::Frozen, None, lookups)
+                        } else {
+                            Lookup::NotFound
+                        };
+                        match found {
+                            Lookup::Found(found) => Cursor::Id(found),
+                            _ => match tables.paths.child(base, name) {
+                                Some(child) => Cursor::Id(child),
+                                None => Cursor::Text(self.text(base), vec![segment]),
+                            },
+                        }
+                    }
+                    None => Cursor::Text(self.text(base), vec![segment]),
+                },
+                Cursor::Text(base, mut tail) => {
+                    tail.push(segment);
+                    Cursor::Text(base, tail)
+                }
+            };
         }
-        if let Some(alias) = self.binding(module, name, !private_too) {
-            let target = alias.target.clone();
-            return Some(self.resolve_depth(module, &target, depth + 1));
+        match cursor {
+            Cursor::Id(id) => self.text(id),
+            Cursor::Text(mut base, tail) => {
+                base.extend(tail.into_iter().cloned());
+                base
+            }
         }
-        let aliases = self.aliases.get(module)?;
-        for glob in aliases
+    }
+
+    /// The id of an absolute path, if the trie has it.
+    fn path_id(&self, path: &[String]) -> Option<PathId> {
+        path.iter().try_fold(PathId::ROOT, |parent, segment| {
+            let name = self.tables.names.get(segment)?;
+            self.tables.paths.child(parent, name)
+        })
+    }
+
+    fn cursor<'a>(&self, path: &'a [String]) -> Cursor<'a> {
+        match self.path_id(path) {
+            Some(id) => Cursor::Id(id),
+            None => Cursor::Text(path.to_vec(), Vec::new()),
+        }
+    }
+
+    /// The segments of `path` as text.
+    fn text(&self, path: PathId) -> PathSegments {
+        self.tables
+            .paths
+            .segments(path)
+            .into_iter()
+            .map(|symbol| self.tables.names.text(symbol).to_string())
+            .collect()
+    }
+}
+
+/// Where a frozen resolution stands: on a known path, or past it in text.
+enum Cursor<'a> {
+    Id(PathId),
+    Text(PathSegments, Vec<&'a String>),
+}
+
+/// Interns one file's modules, items and imports.
+fn add_file(tables: &mut Tables, file: &SourceFile) {
+    let module_id = |tables: &mut Tables, module: &[String]| -> PathId {
+        let segments: Vec<_> = module.iter().map(|s| tables.names.intern(s)).collect();
+        tables.paths.insert(segments)
+    };
+    for defined in &file.index.defined {
+        let module = module_id(tables, &defined.module);
+        let name = tables.names.intern(&defined.name);
+        let item = tables.paths.child_or_insert(module, name);
+        if tables.defs.insert(item) {
+            tables.module_defs.entry(module).or_default().push(name);
+        }
+    }
+    for use_item in &file.index.uses {
+        let module = module_id(tables, &use_item.module);
+        let name = (use_item.alias != "*").then(|| tables.names.intern(&use_item.alias));
+        let path = use_item
+            .target
             .iter()
-            .filter(|alias| alias.name == "*" && (alias.public || private_too))
-        {
-            let glob_module = self.resolve_depth(module, &glob.target, depth + 1);
-            if glob_module.as_slice() == module {
-                continue;
-            }
-            if let Some(found) = self.exported(&glob_module, name, false, depth + 1) {
-                return Some(found);
-            }
+            .map(|segment| tables.names.intern(segment))
+            .collect();
+        let id = tables.imports.len() as scopes::ImportId;
+        tables.imports.push(Import {
+            module,
+            name,
+            path,
+            public: use_item.public,
+            in_test: use_item.in_test,
+            target: None,
+        });
+        tables.module_imports.entry(module).or_default().push(id);
+        match name {
+            Some(name) => tables.explicit.entry((module, name)).or_default().push(id),
+            None => tables.globs.entry(module).or_default().push(id),
         }
-        None
     }
 }

@@ -129,7 +129,7 @@ impl<'g> Heights<'g> {
                 let all: Vec<FnId> = self
                     .graph
                     .implementations(trait_key, method, true)
-                    .into_iter()
+                    .iter()
                     .map(|implementation| implementation.fn_id)
                     .filter(|&fn_id| is_production(self.graph, fn_id))
                     .collect();

@@ -74,7 +74,8 @@ pub(super) fn implementations_of(
         // pointers, and blanket impls for every `T: Bound`.
         StandsFor::Trait(key) | StandsFor::Boundary(key) | StandsFor::External(key) => graph
             .implementations(key, method, true)
-            .into_iter()
+            .iter()
+            .cloned()
             .chain(graph.generic_implementations(key, method))
             .map(|implementation| (implementation.fn_id, implementation.type_name))
             .collect(),
