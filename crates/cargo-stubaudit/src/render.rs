@@ -35,7 +35,7 @@ pub fn title(stub: &Stub) -> String {
         Code::BoundaryStub if stub.status == Status::Plugin => {
             format!("`{name}` is a plugin interface: the double is a test input")
         }
-        Code::BoundaryStub if stub.status == Status::External => {
+        Code::BoundaryStub if matches!(stub.status, Status::External | Status::Unknown) => {
             format!("`{name}` is stubbed, but not measured")
         }
         Code::BoundaryStub => format!("`{name}` is stubbed at the I/O boundary"),

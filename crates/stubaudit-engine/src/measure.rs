@@ -317,6 +317,10 @@ fn measured_implementations(
         .filter(|(_, fn_id, _)| !is_library_double(graph, *fn_id))
         .map(|(method, fn_id, type_name)| Measured {
             phantom: matches!(graph.fn_item(fn_id).body, Body::Phantom { .. }),
+            unresolved: heights
+                .unit(fn_id)
+                .iter()
+                .any(|&member| !graph.approximate[member].is_empty()),
             height: heights.height(fn_id),
             method: method.clone(),
             fn_id,

@@ -11,8 +11,8 @@
 //! the run compared against a baseline); `stubs[].methods` (per-method
 //! status and height of a whole double), `stubs[].implementations_omitted`,
 //! `stubs[].lower_stub_points` (every boundary below), `hidden.ranges_omitted`
-//! and the status `plugin` (a double of a trait with very many
-//! implementations). serde derives the serialisation, except for
+//! and the statuses `plugin` (a double of a trait with very many
+//! implementations) and `unknown` (no I/O found, but unresolved calls). serde derives the serialisation, except for
 //! [`Hidden`], whose coverage counts sit beside `uncovered` and whose
 //! ranges are bounded to [`MAX_SHOWN_RANGES`] in JSON.
 
@@ -197,6 +197,9 @@ pub enum Status {
     /// A trait with very many implementations (a plugin interface): the
     /// double is a test input, not one hidden collaborator.
     Plugin,
+    /// The implementations reach no I/O the audit can follow, but make
+    /// calls it could not resolve: not evidence of purity, not measured.
+    Unknown,
 }
 
 /// One method a whole double stands for.

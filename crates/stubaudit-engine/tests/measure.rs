@@ -834,3 +834,44 @@ mod tests {
         &["high-stub io h1 Signup.register [] | stub `Audit::record`, `Notifier::notify` and `Store::save` instead (every boundary below): 6 more lines run under test"],
     );
 }
+
+// Truth rule: an unresolved receiver is unknown, never evidence of purity.
+#[test]
+fn an_implementation_whose_calls_are_not_resolved_is_unknown_not_pure() {
+    check_verdict(
+        r#"
+pub struct Disk;
+impl Disk {
+    pub fn load(&self) -> String { std::fs::read_to_string("state").unwrap_or_default() }
+}
+#[cfg_attr(test, mockall::automock)]
+pub trait Reader { fn read(&self) -> String; }
+pub struct Lazy;
+impl Reader for Lazy {
+    fn read(&self) -> String { other_crate::disk().load() }
+}
+#[cfg_attr(test, mockall::automock)]
+pub trait Shout { fn shout(&self, text: &str) -> String; }
+pub struct Upper;
+impl Shout for Upper {
+    fn shout(&self, text: &str) -> String { text.to_uppercase() }
+}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn t() {
+        let mut reader = MockReader::new();
+        reader.expect_read().returning(String::new);
+        let mut shout = MockShout::new();
+        shout.expect_shout().returning(|text| text.to_string());
+    }
+}
+"#,
+        false,
+        &[
+            "boundary-stub unknown h- Reader.read [] | `Reader::read` reaches no I/O the audit can follow, but makes calls it could not resolve (listed with -v): not measured",
+            "pure-stub pure h- Shout.shout [] | `Shout::shout` reaches no I/O: run the real implementation instead",
+        ],
+    );
+}

@@ -1,7 +1,8 @@
 //! The status of a stub site: per method it stands for (a fake stands for
 //! each method it writes), whether production code implements it for real
 //! (`io` at some height, `pure`), only as `todo!()`/`unimplemented!()` or
-//! not at all (`phantom`), or where the audit cannot see (`external`); then
+//! not at all (`phantom`), or where the audit cannot see (`external`, and
+//! `unknown` when no I/O is found but some calls were not resolved); then
 //! the site's own status. `phantom` needs positive evidence: an
 //! implementation of any type form (a tuple, a reference, a blanket impl
 //! for every `T: Bound`), an item macro that may write one, or an extension
@@ -35,6 +36,9 @@ pub(super) struct Measured {
     pub height: Option<u32>,
     /// Its body is `todo!()`, `unimplemented!()` or `panic!`.
     pub phantom: bool,
+    /// Its unit makes calls the graph matched by name only: reaching no
+    /// I/O is then no evidence of purity.
+    pub unresolved: bool,
 }
 
 /// Why a method is not measured.
@@ -136,6 +140,8 @@ pub(super) fn site_status(
         .min()
     {
         (Status::Io, Some(height))
+    } else if any(Status::Unknown) {
+        (Status::Unknown, None)
     } else if any(Status::Pure) {
         (Status::Pure, None)
     } else {
@@ -179,6 +185,8 @@ fn method_status(
         StandsFor::Boundary(_) => (Status::Io, Some(0), None),
         _ if !real.is_empty() => match real.iter().filter_map(|m| m.height).min() {
             Some(height) => (Status::Io, Some(height), None),
+            // An unresolved receiver is unknown, never evidence of purity.
+            None if real.iter().any(|m| m.unresolved) => (Status::Unknown, None, None),
             None => (Status::Pure, None, None),
         },
         // An item macro the audit cannot read may implement it.

@@ -26,10 +26,18 @@ pub(super) fn target_methods(
     };
     let methods = match (&site.method, &site.target) {
         (Some(method), _) => vec![method.clone()],
-        (None, StandsFor::Trait(_) | StandsFor::Boundary(_) | StandsFor::External(_))
+        (None, StandsFor::Trait(key) | StandsFor::Boundary(key) | StandsFor::External(key))
             if !double.methods.is_empty() =>
         {
-            let mut methods = double.methods.clone();
+            // A fake implementing several traits writes the methods of
+            // each: only this trait's stand for it.
+            let declared = declared_methods(graph, key);
+            let mut methods: Vec<String> = double
+                .methods
+                .iter()
+                .filter(|method| declared.is_empty() || declared.contains(method))
+                .cloned()
+                .collect();
             methods.sort();
             methods.dedup();
             methods
@@ -48,18 +56,23 @@ pub(super) fn target_methods(
             methods
         }
         (None, StandsFor::Trait(key)) | (None, StandsFor::Boundary(key)) => {
-            match graph.traits.get(key) {
-                Some(&(file, local)) => graph.files[file].index.traits[local]
-                    .methods
-                    .iter()
-                    .map(|&method| graph.files[file].index.fns[method].name.clone())
-                    .collect(),
-                None => Vec::new(),
-            }
+            declared_methods(graph, key)
         }
         _ => Vec::new(),
     };
     (path, methods)
+}
+
+/// The methods first-party trait `key` declares (empty when unknown).
+fn declared_methods(graph: &Graph, key: &str) -> Vec<String> {
+    match graph.traits.get(key) {
+        Some(&(file, local)) => graph.files[file].index.traits[local]
+            .methods
+            .iter()
+            .map(|&method| graph.files[file].index.fns[method].name.clone())
+            .collect(),
+        None => Vec::new(),
+    }
 }
 
 /// Production implementations of `method` of the target: (fn, type name).

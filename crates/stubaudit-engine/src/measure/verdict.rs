@@ -160,6 +160,9 @@ pub(super) fn help(
                 "`{short_target}` has {} implementations: a plugin interface, so the double is a test input, not one hidden collaborator (their lines are not counted)",
                 status.types
             ),
+            (Status::Unknown, _) => format!(
+                "`{short_target}` reaches no I/O the audit can follow, but makes calls it could not resolve (listed with -v): not measured"
+            ),
             (Status::External, Some(Unmeasured::ExtensionApi)) => format!(
                 "`{short_target}` is a public trait of a published library, meant for implementations outside the workspace: not measured"
             ),
