@@ -1,7 +1,12 @@
 //! Stage `measure`: per stub site, the height above the I/O boundary, the
-//! status, the hidden lines, the lower stub point and the finding, exactly
+//! status, the hidden lines, the lower stub points and the finding, exactly
 //! as DESIGN.md's vocabulary defines them. Heights are memoised per fn, so
-//! the stage is linear in the call graph.
+//! the stage is linear in the call graph. This file runs the steps for each
+//! site; each job is a module: `target` (what the site replaces and its
+//! implementations), `status` (per method, then per site: phantom, plugin,
+//! external, unknown), `hidden` (the hidden set and its ranges), `lower`
+//! (every boundary below), `verdict` (code, help, allowed stubs, level:
+//! [`Policy`]), `height` (heights and layers).
 
 mod height;
 mod hidden;

@@ -273,7 +273,8 @@ pub struct ImplementationInfo {
 ///
 /// Serialised as `lines`, `uncovered` (the count no test runs, `null`
 /// without coverage), with coverage also `covered`, `not_instrumented` and
-/// `uncovered_ranges`, then `ranges`.
+/// `uncovered_ranges`, then `ranges`; at most [`MAX_SHOWN_RANGES`] of each
+/// list, with `ranges_omitted` counting the hidden ranges left out.
 #[derive(Debug, Clone)]
 pub struct Hidden {
     /// Non-blank, non-comment lines.
@@ -521,5 +522,40 @@ impl Report {
     /// The highest level among the findings.
     pub fn worst_level(&self) -> Option<Level> {
         self.stubs.iter().map(|stub| stub.level).max()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hidden(ranges: u32) -> Hidden {
+        Hidden {
+            lines: ranges * 2,
+            uncovered: None,
+            ranges: (0..ranges)
+                .map(|index| HiddenRange {
+                    file: "src/lib.rs".to_string(),
+                    start: index * 3 + 1,
+                    end: index * 3 + 2,
+                    fn_name: format!("f{index}"),
+                    lines: 2,
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn json_lists_at_most_a_hundred_ranges_and_counts_the_rest() {
+        let json = serde_json::to_value(hidden(150)).expect("serialises");
+        assert_eq!(json["lines"], 300);
+        assert_eq!(
+            json["ranges"].as_array().map(Vec::len),
+            Some(MAX_SHOWN_RANGES)
+        );
+        assert_eq!(json["ranges_omitted"], 50);
+        let json = serde_json::to_value(hidden(3)).expect("serialises");
+        assert_eq!(json["ranges"].as_array().map(Vec::len), Some(3));
+        assert!(json.get("ranges_omitted").is_none());
     }
 }
