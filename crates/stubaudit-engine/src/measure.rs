@@ -25,7 +25,7 @@ use crate::report::{
     Status, Stub, TargetInfo,
 };
 use height::Heights;
-use lower::{lower_points, Lower};
+use lower::Lower;
 use status::{site_status, Measured, SiteStatus};
 use std::collections::HashSet;
 use std::path::Path;
@@ -187,28 +187,14 @@ fn measure_site(
     };
     let ranges = hidden::ranges(graph, &hidden_set, root);
     let hidden_lines: u32 = ranges.iter().map(|range| range.lines).sum();
-    let lower = match (status.status, status.height) {
-        (Status::Io, Some(height)) if height > 0 => {
-            let primary = implementations
-                .iter()
-                .filter(|m| !m.phantom && m.height == Some(height))
-                .find_map(|m| heights.lower_point(m.fn_id));
-            let starts: Vec<FnId> = implementations
-                .iter()
-                .filter(|m| !m.phantom)
-                .map(|m| m.fn_id)
-                .collect();
-            Some(lower_points(
-                graph,
-                heights,
-                &starts,
-                &hidden_set,
-                primary,
-                graph.files[site.file].package,
-            ))
-        }
-        _ => None,
-    };
+    let lower = lower::lower_of(
+        graph,
+        heights,
+        &status,
+        &implementations,
+        &hidden_set,
+        graph.files[site.file].package,
+    );
     let code = verdict::code_of(&status, hidden_lines, context.policy);
     let help = verdict::help(
         code,
@@ -225,33 +211,7 @@ fn measure_site(
     );
     let shown = shown_implementations(&status, &implementations);
     let rel = |file: usize| relative(root, &graph.files[file].index.path);
-    let mut implementation_infos: Vec<ImplementationInfo> = shown
-        .iter()
-        .map(|measured| {
-            let fn_item = graph.fn_item(measured.fn_id);
-            ImplementationInfo {
-                type_name: measured.type_name.clone(),
-                file: rel(graph.fns[measured.fn_id].file),
-                line_start: fn_item.span.start,
-                line_end: fn_item.span.end,
-                height: measured.height,
-            }
-        })
-        .collect();
-    implementation_infos.sort();
-    let (target_file, target_line) = target_location(graph, site);
-    let site_info = Site {
-        file: rel(site.file),
-        line: site.at.line,
-        column: site.at.column,
-        test: Some(site.test.clone()),
-    };
-    let target = TargetInfo {
-        path: target_path.clone(),
-        method: site.method.clone(),
-        file: target_file.map(rel),
-        line: target_line,
-    };
+    let (site_info, target) = site_and_target(graph, root, site, &target_path);
     let (lower_stub_point, lower_stub_points) = match lower {
         Some(Lower { primary, all, .. }) => (
             primary.map(|point| point_info(point, &rel)),
@@ -276,7 +236,7 @@ fn measure_site(
         },
         target,
         implementations_omitted: implementations.len() - shown.len(),
-        implementations: implementation_infos,
+        implementations: implementation_infos(graph, root, &shown),
         methods: method_infos(site, &status),
         height: if matches!(status.status, Status::Io | Status::Wire) {
             status.height
@@ -299,6 +259,53 @@ fn measure_site(
     };
     context.policy.rejudge(&mut stub);
     stub
+}
+
+/// Where the site is and what it replaces, as the report shows them.
+fn site_and_target(
+    graph: &Graph,
+    root: &Path,
+    site: &StubSite,
+    target_path: &str,
+) -> (Site, TargetInfo) {
+    let rel = |file: usize| relative(root, &graph.files[file].index.path);
+    let (target_file, target_line) = target_location(graph, site);
+    let site_info = Site {
+        file: rel(site.file),
+        line: site.at.line,
+        column: site.at.column,
+        test: Some(site.test.clone()),
+    };
+    let target = TargetInfo {
+        path: target_path.to_string(),
+        method: site.method.clone(),
+        file: target_file.map(rel),
+        line: target_line,
+    };
+    (site_info, target)
+}
+
+/// The listed implementations, sorted.
+fn implementation_infos(
+    graph: &Graph,
+    root: &Path,
+    shown: &[&Measured],
+) -> Vec<ImplementationInfo> {
+    let mut infos: Vec<ImplementationInfo> = shown
+        .iter()
+        .map(|measured| {
+            let fn_item = graph.fn_item(measured.fn_id);
+            ImplementationInfo {
+                type_name: measured.type_name.clone(),
+                file: relative(root, &graph.file_of(measured.fn_id).index.path),
+                line_start: fn_item.span.start,
+                line_end: fn_item.span.end,
+                height: measured.height,
+            }
+        })
+        .collect();
+    infos.sort();
+    infos
 }
 
 /// Every production implementation of the methods the site stands for,

@@ -6,8 +6,10 @@
 
 use super::height::Heights;
 use super::hidden::lines_of;
+use super::status::{Measured, SiteStatus};
 use super::LowerPoint;
 use crate::graph::{Edge, FnId, Graph};
+use crate::report::Status;
 use std::collections::BTreeSet;
 
 /// At most this many lower stub points are listed per finding.
@@ -25,11 +27,43 @@ pub(super) struct Lower {
     pub more_lines: u32,
 }
 
+/// The boundaries below a site at height 1 or more; `None` otherwise.
+pub(super) fn lower_of(
+    graph: &Graph,
+    heights: &mut Heights<'_>,
+    status: &SiteStatus,
+    implementations: &[Measured],
+    hidden: &BTreeSet<FnId>,
+    from_package: usize,
+) -> Option<Lower> {
+    let height = match (status.status, status.height) {
+        (Status::Io, Some(height)) if height > 0 => height,
+        _ => return None,
+    };
+    let primary = implementations
+        .iter()
+        .filter(|m| !m.phantom && m.height == Some(height))
+        .find_map(|m| heights.lower_point(m.fn_id));
+    let starts: Vec<FnId> = implementations
+        .iter()
+        .filter(|m| !m.phantom)
+        .map(|m| m.fn_id)
+        .collect();
+    Some(lower_points(
+        graph,
+        heights,
+        &starts,
+        hidden,
+        primary,
+        from_package,
+    ))
+}
+
 /// The height-0 seams below `starts` (the stubbed implementations above
 /// height 0): a walk down the I/O-reaching layers that stops at each
 /// height-0 layer, so nothing below a boundary is named. `primary` is the
 /// cheapest path's point, when known.
-pub(super) fn lower_points(
+fn lower_points(
     graph: &Graph,
     heights: &mut Heights<'_>,
     starts: &[FnId],
