@@ -10,7 +10,7 @@ use crate::config::Config;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use stubaudit_engine::diagnostic::Severity;
-use stubaudit_engine::report::{ReportDiagnostic, Status, Stub};
+use stubaudit_engine::report::{ReportDiagnostic, Stub};
 use stubaudit_engine::{Code, Level, Policy, Report};
 
 /// What the command line says about policy; it wins over configuration.
@@ -111,47 +111,9 @@ pub fn apply(report: &mut Report, workspace: &Config, packages: &[PackageConfig]
 }
 
 /// Re-judges one stub under a package's policy, as the engine judged it
-/// under the workspace's.
+/// under the workspace's: the rule lives in the engine.
 fn relevel(stub: &mut Stub, policy: &Policy) {
-    if stub.status == Status::Io
-        && stub.height == Some(0)
-        && matches!(stub.code, Code::ThickAdapter | Code::BoundaryStub)
-    {
-        let code = if stub.hidden.lines > policy.thick_adapter_lines {
-            Code::ThickAdapter
-        } else {
-            Code::BoundaryStub
-        };
-        if code != stub.code {
-            stub.code = code;
-            stub.help = match code {
-                Code::ThickAdapter => format!(
-                    "the adapter hides {} lines (more than {}): move its logic above the boundary, or test it against a real engine",
-                    stub.hidden.lines, policy.thick_adapter_lines
-                ),
-                _ => "stubbed at the I/O boundary: the code above it runs under test".to_string(),
-            };
-        }
-    }
-    if stub.code == Code::UnusedDouble {
-        stub.level = policy.level(stub.code, None);
-        return;
-    }
-    let with_method = stub
-        .target
-        .method
-        .as_ref()
-        .map(|method| format!("{}::{method}", stub.target.path));
-    let allowed = policy
-        .allowed
-        .iter()
-        .find(|(path, _)| *path == stub.target.path || Some(path) == with_method.as_ref())
-        .map(|(_, reason)| reason.clone());
-    stub.level = match &allowed {
-        Some(_) => Level::Allow,
-        None => policy.level(stub.code, stub.height),
-    };
-    stub.allowed = allowed;
+    policy.rejudge(stub);
 }
 
 fn warning(file: &str, line: u32, message: String) -> ReportDiagnostic {

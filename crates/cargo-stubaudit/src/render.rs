@@ -23,7 +23,7 @@ pub fn title(stub: &Stub) -> String {
                 if height == 1 { "" } else { "s" }
             )
         }
-        Code::PhantomStub => format!("`{name}` is stubbed, but never implemented"),
+        Code::PhantomStub => format!("`{}` is stubbed, but never implemented", phantom_name(stub)),
         Code::PureStub => format!("`{name}` is stubbed, but reaches no I/O"),
         Code::ThickAdapter => format!(
             "`{name}` is stubbed at the boundary, but its adapter hides {} lines",
@@ -32,9 +32,34 @@ pub fn title(stub: &Stub) -> String {
         Code::BoundaryStub if stub.status == Status::Wire => {
             format!("`{}` stands in for the network", stub.double.type_name)
         }
+        Code::BoundaryStub if stub.status == Status::Plugin => {
+            format!("`{name}` is a plugin interface: the double is a test input")
+        }
+        Code::BoundaryStub if matches!(stub.status, Status::External | Status::Unknown) => {
+            format!("`{name}` is stubbed, but not measured")
+        }
         Code::BoundaryStub => format!("`{name}` is stubbed at the I/O boundary"),
         Code::UnusedDouble => format!("`{}` is never set up", stub.double.type_name),
     }
+}
+
+/// What a phantom stub names: the methods of a whole double that have no
+/// real implementation, when only some of them have none.
+fn phantom_name(stub: &Stub) -> String {
+    let phantom: Vec<&str> = stub
+        .methods
+        .iter()
+        .filter(|method| method.status == Status::Phantom)
+        .map(|method| method.method.as_str())
+        .collect();
+    if phantom.is_empty() || phantom.len() == stub.methods.len() {
+        return short(&stub.target.path, stub.target.method.as_deref());
+    }
+    phantom
+        .iter()
+        .map(|method| short(&stub.target.path, Some(method)))
+        .collect::<Vec<_>>()
+        .join("`, `")
 }
 
 /// `Trait::method` from a path.

@@ -242,15 +242,19 @@ impl Graph {
                 self.types.entry(key).or_insert((file_index, local));
             }
             for (impl_index, impl_item) in index.impls.iter().enumerate() {
-                let self_key = match self.resolve_type(&impl_item.module, &impl_item.self_ty, None)
-                {
-                    ReceiverType::Type(type_key) => Some(type_key),
-                    _ => None,
-                };
                 let trait_key = impl_item
                     .trait_path
                     .as_ref()
                     .map(|path| self.resolver.resolve(&impl_item.module, path).join("::"));
+                let self_key = match self.resolve_type(&impl_item.module, &impl_item.self_ty, None)
+                {
+                    ReceiverType::Type(type_key) => Some(type_key),
+                    // Every type form implements: a trait impl for a tuple,
+                    // an array, a fn pointer or `Box<dyn …>` is keyed by
+                    // the type as written (`(R, E)`).
+                    _ if trait_key.is_some() => Some(impl_item.self_text.clone()),
+                    _ => None,
+                };
                 if let (Some(trait_key), Some(self_key)) = (&trait_key, &self_key) {
                     self.traits_of_type
                         .entry(self_key.clone())
@@ -389,7 +393,8 @@ impl Graph {
         match self.fn_item(fn_id).owner {
             Owner::Impl(impl_index) => match &index.impls[impl_index].self_ty {
                 TypeRef::Path(path) => path.last().cloned(),
-                _ => None,
+                // A tuple, array, fn pointer, `Box<dyn …>`: as written.
+                _ => Some(index.impls[impl_index].self_text.clone()),
             },
             Owner::Trait(trait_index) => Some(index.traits[trait_index].name.clone()),
             Owner::Module => None,
@@ -495,6 +500,40 @@ impl Graph {
                 found.push(Implementation {
                     fn_id,
                     type_name: self_key.rsplit("::").next().unwrap_or(self_key).to_string(),
+                });
+            }
+        }
+        found
+    }
+
+    /// Production implementations of `method` by blanket impls that
+    /// implement `trait_key` for every type with some other bound (`impl<T:
+    /// Display> Greet for T`): the impl's own method, else the trait's
+    /// default. Forwarding impls (`impl<R: Read> Read for &mut R`) are not
+    /// among them; [`Graph::implementations`] leaves all blanket impls out.
+    pub fn generic_implementations(&self, trait_key: &str, method: &str) -> Vec<Implementation> {
+        let mut found = Vec::new();
+        for (file_index, impl_index, _) in self.trait_impls.get(trait_key).into_iter().flatten() {
+            let file = &self.files[*file_index];
+            let impl_item = &file.index.impls[*impl_index];
+            if !impl_item.blanket || impl_item.forwarding || impl_item.in_test || file.in_test {
+                continue;
+            }
+            let own = impl_item
+                .methods
+                .iter()
+                .copied()
+                .find(|&local| file.index.fns[local].name == method);
+            let fn_id = match own {
+                Some(local) => self.fn_id(*file_index, local),
+                None => self
+                    .trait_method(trait_key, method)
+                    .filter(|&declared| !matches!(self.fn_item(declared).body, Body::Absent)),
+            };
+            if let Some(fn_id) = fn_id {
+                found.push(Implementation {
+                    fn_id,
+                    type_name: impl_item.self_text.clone(),
                 });
             }
         }

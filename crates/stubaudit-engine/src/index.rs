@@ -223,6 +223,9 @@ pub struct TraitItem {
     pub supertraits: Vec<PathSegments>,
     /// Its associated types and their trait bounds (`type Client: Http;`).
     pub assoc_types: Vec<(String, Vec<PathSegments>)>,
+    /// Declared plain `pub` (not `pub(crate)` or private): code outside
+    /// its crate may implement it, if its module is reachable too.
+    pub public: bool,
     /// Its methods, as indexes into [`FileIndex::fns`].
     pub methods: Vec<usize>,
 }
@@ -261,6 +264,12 @@ pub struct ImplItem {
     pub assoc_types: Vec<(String, TypeRef)>,
     /// Its methods, as indexes into [`FileIndex::fns`].
     pub methods: Vec<usize>,
+    /// The self type as written, in short (`(R, E)`, `&mut R`, `[u8; _]`,
+    /// `fn(..)`): the name of an implementation whose type has no path.
+    pub self_text: String,
+    /// A blanket impl whose type parameter is bounded by the trait it
+    /// implements (`impl<R: Read> Read for &mut R`): it only forwards.
+    pub forwarding: bool,
 }
 
 /// A struct or enum, with its fields' types.
@@ -380,6 +389,9 @@ pub struct FileIndex {
     pub mod_decls: Vec<ModDecl>,
     /// Names each module defines.
     pub defined: Vec<Defined>,
+    /// Modules declared without plain `pub` (private or `pub(…)`): items
+    /// under them are not reachable from outside the crate by path.
+    pub private_modules: Vec<PathSegments>,
     /// Identifiers inside item macros the index could not read: a trait
     /// named there may be implemented by the macro.
     pub macro_idents: Vec<String>,

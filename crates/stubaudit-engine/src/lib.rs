@@ -162,13 +162,7 @@ pub fn audit_with_stages(
     stage_done("graph");
     let doubles = doubles::find(&graph);
     stage_done("doubles");
-    let stubs = measure::measure(
-        &graph,
-        &doubles,
-        &options.policy,
-        &selected,
-        &workspace.root,
-    );
+    let stubs = measure::measure(&graph, &doubles, &options.policy, workspace);
     stage_done("measure");
     diagnostics.retain(|diagnostic| {
         diagnostic.file == lock

@@ -59,6 +59,9 @@ pub struct Package {
     pub test_support: bool,
     /// The workspace members it depends on (normal, dev or build).
     pub workspace_deps: Vec<String>,
+    /// It may be published (no `publish = false`): code outside the
+    /// workspace can depend on its library and implement its public traits.
+    pub publishable: bool,
 }
 
 /// The workspace as `cargo metadata` describes it.
@@ -147,6 +150,10 @@ pub fn load(manifest_path: Option<&Path>, selection: &Selection) -> Result<Works
                 targets,
                 selected,
                 test_support: false,
+                publishable: package
+                    .publish
+                    .as_ref()
+                    .is_none_or(|registries| !registries.is_empty()),
                 workspace_deps: package
                     .dependencies
                     .iter()

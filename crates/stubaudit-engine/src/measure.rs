@@ -1,71 +1,76 @@
 //! Stage `measure`: per stub site, the height above the I/O boundary, the
-//! status, the hidden lines, the lower stub point and the finding, exactly
+//! status, the hidden lines, the lower stub points and the finding, exactly
 //! as DESIGN.md's vocabulary defines them. Heights are memoised per fn, so
-//! the stage is linear in the call graph.
+//! the stage is linear in the call graph. This file runs the steps for each
+//! site; each job is a module: `target` (what the site replaces and its
+//! implementations), `status` (per method, then per site: phantom, plugin,
+//! external, unknown), `hidden` (the hidden set and its ranges), `lower`
+//! (every boundary below), `verdict` (code, help, allowed stubs, level:
+//! [`Policy`]), `height` (heights and layers).
 
 mod height;
+mod hidden;
+mod lower;
+mod status;
+mod target;
+mod verdict;
 
 use crate::code::{Code, Level};
 use crate::doubles::{Double, DoubleKind, Doubles, StandsFor, StubSite};
 use crate::graph::{Edge, FnId, Graph};
 use crate::index::Body;
+use crate::load::Workspace;
 use crate::report::{
-    relative, DoubleInfo, Hidden, HiddenRange, ImplementationInfo, LowerStubPoint, NoteAt, Site,
+    relative, DoubleInfo, Hidden, ImplementationInfo, LowerStubPoint, MethodInfo, NoteAt, Site,
     Status, Stub, TargetInfo,
 };
 use height::Heights;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use lower::Lower;
+use status::{site_status, Measured, SiteStatus};
+use std::collections::HashSet;
 use std::path::Path;
+use target::{implementations_of, is_library_double, short, target_location, target_methods};
 
-/// The rules findings are judged by.
-#[derive(Debug, Clone)]
-pub struct Policy {
-    /// Level per code; codes not listed keep their default.
-    pub levels: HashMap<Code, Level>,
-    /// A height-0 stub hiding more lines than this is a thick adapter.
-    pub thick_adapter_lines: u32,
-    /// High stubs above this height are denied.
-    pub max_height: Option<u32>,
-    /// Stubs allowed by configuration: target path or `path::method`, and why.
-    pub allowed: Vec<(String, String)>,
+pub use lower::MAX_LOWER_POINTS;
+pub use status::PLUGIN_IMPLEMENTATIONS;
+pub use verdict::Policy;
+
+/// A plugin trait's double lists this many of its implementations.
+pub const PLUGIN_SHOWN_IMPLEMENTATIONS: usize = 10;
+
+/// What every site is measured against.
+struct Context<'a> {
+    graph: &'a Graph,
+    policy: &'a Policy,
+    root: &'a Path,
+    /// Per package: it may be published.
+    publishable: Vec<bool>,
 }
 
-impl Default for Policy {
-    fn default() -> Self {
-        Policy {
-            levels: HashMap::new(),
-            thick_adapter_lines: 20,
-            max_height: None,
-            allowed: Vec::new(),
-        }
-    }
-}
-
-impl Policy {
-    /// The level of `code` for a stub at `height`.
-    pub fn level(&self, code: Code, height: Option<u32>) -> Level {
-        let level = self
-            .levels
-            .get(&code)
-            .copied()
-            .unwrap_or(code.default_level());
-        match (code, self.max_height, height) {
-            (Code::HighStub, Some(max), Some(height)) if height > max && level != Level::Allow => {
-                Level::Deny
-            }
-            _ => level,
-        }
-    }
-}
-
-/// Measures every stub site of the selected packages.
+/// Measures every stub site of the selected packages of `workspace`.
 pub fn measure(
     graph: &Graph,
     doubles: &Doubles,
     policy: &Policy,
-    selected: &HashSet<usize>,
-    root: &Path,
+    workspace: &Workspace,
 ) -> Vec<Stub> {
+    let selected: HashSet<usize> = workspace
+        .packages
+        .iter()
+        .enumerate()
+        .filter(|(_, package)| package.selected)
+        .map(|(index, _)| index)
+        .collect();
+    let context = Context {
+        graph,
+        policy,
+        root: &workspace.root,
+        publishable: workspace
+            .packages
+            .iter()
+            .map(|package| package.publishable)
+            .collect(),
+    };
     let mut heights = Heights::new(graph);
     let mut stubs = Vec::new();
     let mut used: HashSet<usize> = HashSet::new();
@@ -85,14 +90,7 @@ pub fn measure(
             // trait) replaces nothing: the trait's own code runs.
             continue;
         }
-        stubs.push(measure_site(
-            graph,
-            &mut heights,
-            policy,
-            root,
-            site,
-            double,
-        ));
+        stubs.push(measure_site(&context, &mut heights, site, double));
     }
     for (index, double) in doubles.doubles.iter().enumerate() {
         let Some((file, at)) = double.defined_at else {
@@ -105,198 +103,337 @@ pub fn measure(
         if used.contains(&index) || !mockall || !selected.contains(&graph.files[file].package) {
             continue;
         }
-        let site = StubSite {
+        stubs.push(unused_double(
+            &context,
+            &mut heights,
+            index,
+            double,
             file,
             at,
-            len: double.name.len() as u32,
-            test: String::new(),
-            double: index,
-            target: double
-                .stands_for
-                .first()
-                .cloned()
-                .unwrap_or_else(|| StandsFor::External(double.key.clone())),
-            method: None,
-            via_double: false,
-        };
-        let mut stub = measure_site(graph, &mut heights, policy, root, &site, double);
-        stub.code = Code::UnusedDouble;
-        stub.level = policy.level(Code::UnusedDouble, None);
-        stub.site.test = None;
-        stub.hidden = Hidden {
-            lines: 0,
-            uncovered: None,
-            ranges: Vec::new(),
-        };
-        stub.lower_stub_point = None;
-        stub.notes.clear();
-        stub.help = format!(
-            "no test sets `{}` up: remove it, or test through it",
-            double.name
-        );
-        stub.id = stable_id(&stub.site, &stub.target);
-        stubs.push(stub);
+        ));
     }
     stubs
 }
 
-/// One implementation of the stubbed target, measured.
-struct Measured {
-    fn_id: FnId,
-    type_name: String,
-    height: Option<u32>,
-    phantom: bool,
+/// A mockall double that no test sets up, reported where it is defined.
+fn unused_double(
+    context: &Context<'_>,
+    heights: &mut Heights<'_>,
+    index: usize,
+    double: &Double,
+    file: usize,
+    at: crate::index::Position,
+) -> Stub {
+    let site = StubSite {
+        file,
+        at,
+        len: double.name.len() as u32,
+        test: String::new(),
+        double: index,
+        target: double
+            .stands_for
+            .first()
+            .cloned()
+            .unwrap_or_else(|| StandsFor::External(double.key.clone())),
+        method: None,
+        via_double: false,
+    };
+    let mut stub = measure_site(context, heights, &site, double);
+    stub.code = Code::UnusedDouble;
+    stub.level = context.policy.level(Code::UnusedDouble, None);
+    stub.site.test = None;
+    stub.hidden = Hidden {
+        lines: 0,
+        uncovered: None,
+        ranges: Vec::new(),
+    };
+    stub.lower_stub_point = None;
+    stub.lower_stub_points.clear();
+    stub.notes.clear();
+    stub.help = format!(
+        "no test sets `{}` up: remove it, or test through it",
+        double.name
+    );
+    stub.id = stable_id(&stub.site, &stub.target);
+    stub
 }
 
+/// Measures one site: implementations, status, hidden set, lower stub
+/// points, then the verdict.
 fn measure_site(
-    graph: &Graph,
+    context: &Context<'_>,
     heights: &mut Heights<'_>,
-    policy: &Policy,
-    root: &Path,
     site: &StubSite,
     double: &Double,
 ) -> Stub {
-    let rel = |file: usize| relative(root, &graph.files[file].index.path);
+    let graph = context.graph;
+    let root = context.root;
     let (target_path, methods) = target_methods(graph, site, double);
+    let implementations = measured_implementations(graph, heights, site, &methods);
+    let status = site_status(
+        graph,
+        &site.target,
+        &target_path,
+        &methods,
+        &implementations,
+        &context.publishable,
+    );
+    // A plugin trait's implementations are not what the double hides.
+    let hidden_set = if status.status == Status::Plugin {
+        Default::default()
+    } else {
+        let descend = !matches!(site.target, StandsFor::Boundary(_));
+        hidden::hidden_fns(heights, &implementations, descend)
+    };
+    let ranges = hidden::ranges(graph, &hidden_set, root);
+    let hidden_lines: u32 = ranges.iter().map(|range| range.lines).sum();
+    let lower = lower::lower_of(
+        graph,
+        heights,
+        &status,
+        &implementations,
+        &hidden_set,
+        graph.files[site.file].package,
+    );
+    let code = verdict::code_of(&status, hidden_lines, context.policy);
+    let help = verdict::help(
+        code,
+        &status,
+        &help_facts(
+            &target_path,
+            site,
+            &status,
+            &implementations,
+            lower.as_ref(),
+            hidden_lines,
+        ),
+        context.policy,
+    );
+    let shown = shown_implementations(&status, &implementations);
+    let rel = |file: usize| relative(root, &graph.files[file].index.path);
+    let (site_info, target) = site_and_target(graph, root, site, &target_path);
+    let (lower_stub_point, lower_stub_points) = match lower {
+        Some(Lower { primary, all, .. }) => (
+            primary.map(|point| point_info(point, &rel)),
+            all.into_iter()
+                .map(|point| point_info(point, &rel))
+                .collect(),
+        ),
+        None => (None, Vec::new()),
+    };
+    let mut stub = Stub {
+        id: stable_id(&site_info, &target),
+        code,
+        level: Level::Warn,
+        site: site_info,
+        double: DoubleInfo {
+            kind: if site.via_double {
+                DoubleKind::MockallDouble.as_str().to_string()
+            } else {
+                double.kind.as_str().to_string()
+            },
+            type_name: double.name.clone(),
+        },
+        target,
+        implementations_omitted: implementations.len() - shown.len(),
+        implementations: implementation_infos(graph, root, &shown),
+        methods: method_infos(site, &status),
+        height: if matches!(status.status, Status::Io | Status::Wire) {
+            status.height
+        } else {
+            None
+        },
+        status: status.status,
+        hidden: Hidden {
+            lines: hidden_lines,
+            uncovered: None,
+            ranges,
+        },
+        lower_stub_point,
+        lower_stub_points,
+        help,
+        notes: notes(context, code, &shown),
+        approximate: hidden::approximate_calls(graph, &hidden_set, root),
+        site_len: site.len,
+        allowed: None,
+    };
+    context.policy.rejudge(&mut stub);
+    stub
+}
+
+/// Where the site is and what it replaces, as the report shows them.
+fn site_and_target(
+    graph: &Graph,
+    root: &Path,
+    site: &StubSite,
+    target_path: &str,
+) -> (Site, TargetInfo) {
+    let rel = |file: usize| relative(root, &graph.files[file].index.path);
+    let (target_file, target_line) = target_location(graph, site);
+    let site_info = Site {
+        file: rel(site.file),
+        line: site.at.line,
+        column: site.at.column,
+        test: Some(site.test.clone()),
+    };
+    let target = TargetInfo {
+        path: target_path.to_string(),
+        method: site.method.clone(),
+        file: target_file.map(rel),
+        line: target_line,
+    };
+    (site_info, target)
+}
+
+/// The listed implementations, sorted.
+fn implementation_infos(
+    graph: &Graph,
+    root: &Path,
+    shown: &[&Measured],
+) -> Vec<ImplementationInfo> {
+    let mut infos: Vec<ImplementationInfo> = shown
+        .iter()
+        .map(|measured| {
+            let fn_item = graph.fn_item(measured.fn_id);
+            ImplementationInfo {
+                type_name: measured.type_name.clone(),
+                file: relative(root, &graph.file_of(measured.fn_id).index.path),
+                line_start: fn_item.span.start,
+                line_end: fn_item.span.end,
+                height: measured.height,
+            }
+        })
+        .collect();
+    infos.sort();
+    infos
+}
+
+/// Every production implementation of the methods the site stands for,
+/// measured; only those in packages the test's package can reach, when
+/// there are any (a trait implemented only downstream: all count).
+fn measured_implementations(
+    graph: &Graph,
+    heights: &mut Heights<'_>,
+    site: &StubSite,
+    methods: &[String],
+) -> Vec<Measured> {
     let implementations: Vec<Measured> = methods
         .iter()
-        .flat_map(|method| implementations_of(graph, &site.target, method))
+        .flat_map(|method| {
+            implementations_of(graph, &site.target, method)
+                .into_iter()
+                .map(move |(fn_id, type_name)| (method, fn_id, type_name))
+        })
         // The library's own doubles (`HttpStub`, `DbStub`) implement the
         // boundary traits too: they are doubles, not adapters.
-        .filter(|(fn_id, _)| !is_library_double(graph, *fn_id))
-        .map(|(fn_id, type_name)| Measured {
+        .filter(|(_, fn_id, _)| !is_library_double(graph, *fn_id))
+        .map(|(method, fn_id, type_name)| Measured {
             phantom: matches!(graph.fn_item(fn_id).body, Body::Phantom { .. }),
+            unresolved: heights
+                .unit(fn_id)
+                .iter()
+                .any(|&member| !graph.approximate[member].is_empty()),
             height: heights.height(fn_id),
+            method: method.clone(),
             fn_id,
             type_name,
         })
         .collect();
-    // Only code the test's package can reach can be what it replaces; when
-    // none is reachable (a trait implemented only downstream), all count.
     let reachable = |measured: &Measured| {
         graph
             .reach
             .get(graph.files[site.file].package)
             .is_none_or(|reach| reach.contains(&graph.file_of(measured.fn_id).package))
     };
-    let implementations: Vec<Measured> = if implementations.iter().any(reachable) {
+    if implementations.iter().any(reachable) {
         implementations
             .into_iter()
             .filter(|measured| reachable(measured))
             .collect()
     } else {
         implementations
-    };
-    let real: Vec<&Measured> = implementations.iter().filter(|m| !m.phantom).collect();
-    let macro_made =
-        implementations.is_empty() && graph.macro_idents.contains(short_name(&target_path));
-    let (status, height) = match &site.target {
-        StandsFor::Wire => (Status::Wire, Some(0)),
-        // Another crate's trait: measured through the workspace's own impls
-        // of it (`impl tower::Service<Req> for SubgraphService`), if any.
-        StandsFor::External(_) if real.is_empty() => (Status::External, None),
-        // Many workspace types implement it (`tower::Service`): which one the
-        // double replaces cannot be told.
-        StandsFor::External(_) if distinct_types(&implementations) > MAX_EXTERNAL_IMPLS => {
-            (Status::External, None)
-        }
-        StandsFor::Boundary(_) => (Status::Io, Some(0)),
-        // An item macro the audit cannot read may implement it.
-        _ if macro_made => (Status::External, None),
-        _ if real.is_empty() => (Status::Phantom, None),
-        _ => match real.iter().filter_map(|m| m.height).min() {
-            Some(height) => (Status::Io, Some(height)),
-            None => (Status::Pure, None),
-        },
-    };
-    // Hidden: every implementation's unit, and below height 0 the layers down to I/O.
-    let mut hidden: BTreeSet<FnId> = BTreeSet::new();
-    // A boundary's adapters are height 0 by definition: their own lines only.
-    let descend = !matches!(site.target, StandsFor::Boundary(_));
-    for measured in &implementations {
-        heights.hide_from(measured.fn_id, descend, &mut hidden);
     }
-    let lower = match (status, height) {
-        (Status::Io, Some(h)) if h > 0 => real
-            .iter()
-            .filter(|m| m.height == Some(h))
-            .find_map(|m| heights.lower_point(m.fn_id)),
-        _ => None,
-    };
-    let still_hidden: BTreeSet<FnId> = match &lower {
-        Some(point) => {
-            let mut below = BTreeSet::new();
-            let descend = !matches!(point.edge, Edge::Boundary { .. } | Edge::TraitMethod { .. });
-            for fn_id in heights.edge_targets(&point.edge, graph.files[site.file].package) {
-                heights.hide_from(fn_id, descend, &mut below);
-            }
-            below
-        }
-        None => BTreeSet::new(),
-    };
-    let lines_of = |fn_id: FnId| {
-        graph
-            .file_of(fn_id)
-            .index
-            .code_lines_in(graph.fn_item(fn_id).span)
-    };
-    let mut ranges: Vec<HiddenRange> = hidden
+}
+
+/// The implementations a finding lists: all, or a plugin trait's first few
+/// (lowest first, then by type).
+fn shown_implementations<'m>(
+    status: &SiteStatus,
+    implementations: &'m [Measured],
+) -> Vec<&'m Measured> {
+    let mut shown: Vec<&Measured> = implementations.iter().collect();
+    if status.status == Status::Plugin {
+        shown.sort_by(|a, b| {
+            (a.height.is_none(), a.height, &a.type_name).cmp(&(
+                b.height.is_none(),
+                b.height,
+                &b.type_name,
+            ))
+        });
+        shown.truncate(PLUGIN_SHOWN_IMPLEMENTATIONS);
+    }
+    shown
+}
+
+/// Per method a whole double stands for, its status and height.
+fn method_infos(site: &StubSite, status: &SiteStatus) -> Vec<MethodInfo> {
+    if site.method.is_some() {
+        return Vec::new();
+    }
+    status
+        .methods
         .iter()
-        .map(|&fn_id| {
-            let fn_item = graph.fn_item(fn_id);
-            HiddenRange {
-                file: rel(graph.fns[fn_id].file),
-                start: fn_item.span.start,
-                end: fn_item.span.end,
-                fn_name: graph.display_name(fn_id),
-                lines: lines_of(fn_id),
-            }
+        .map(|method| MethodInfo {
+            method: method.method.clone(),
+            status: method.status,
+            height: method.height,
         })
-        .collect();
-    ranges.sort();
-    // Copies of one default method (inherited by several types) are one range.
-    ranges.dedup_by(|a, b| (&a.file, a.start, a.end) == (&b.file, b.start, b.end));
-    let hidden_lines: u32 = ranges.iter().map(|range| range.lines).sum();
-    let more_lines = hidden_lines
-        - hidden
-            .intersection(&still_hidden)
-            .map(|&f| lines_of(f))
-            .sum::<u32>();
-    let code = match (status, height) {
-        (Status::Phantom, _) => Code::PhantomStub,
-        (Status::Pure, _) => Code::PureStub,
-        (Status::Io, Some(h)) if h > 0 => Code::HighStub,
-        (Status::Io, _) if hidden_lines > policy.thick_adapter_lines => Code::ThickAdapter,
-        _ => Code::BoundaryStub,
-    };
-    let method = site.method.clone();
-    let short_target = short(&target_path, method.as_deref());
-    let help = match code {
-        Code::HighStub => match &lower {
-            Some(point) => format!(
-                "stub `{}` instead: {more_lines} more lines run under test",
-                short(&point.info.path, Some(&point.info.method))
-            ),
-            None => "stub the I/O boundary below instead".to_string(),
-        },
-        Code::PhantomStub if implementations.is_empty() => {
-            format!("no production code implements `{short_target}`: the double is its only implementation")
-        }
-        Code::PhantomStub => format!("`{short_target}` is never written: write it, then test it through its boundary"),
-        Code::PureStub => format!("`{short_target}` reaches no I/O: run the real implementation instead"),
-        Code::ThickAdapter => format!(
-            "the adapter hides {hidden_lines} lines (more than {}): move its logic above the boundary, or test it against a real engine",
-            policy.thick_adapter_lines
-        ),
-        _ if status == Status::External => format!(
-            "`{short_target}` is implemented outside the workspace, or by a macro the audit cannot read: not measured"
-        ),
-        _ => "stubbed at the I/O boundary: the code above it runs under test".to_string(),
-    };
+        .collect()
+}
+
+fn help_facts<'a>(
+    target_path: &'a str,
+    site: &'a StubSite,
+    status: &'a SiteStatus,
+    implementations: &[Measured],
+    lower: Option<&Lower>,
+    hidden_lines: u32,
+) -> verdict::HelpFacts<'a> {
+    verdict::HelpFacts {
+        target_path,
+        method: site.method.as_deref(),
+        unimplemented: status
+            .phantom_methods()
+            .into_iter()
+            .filter(|method| {
+                implementations
+                    .iter()
+                    .all(|measured| measured.method != *method)
+            })
+            .collect(),
+        lower: lower
+            .map(|lower| {
+                lower
+                    .all
+                    .iter()
+                    .map(|point| short(&point.info.path, Some(&point.info.method)))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        lower_total: lower.map_or(0, |lower| lower.total),
+        more_lines: lower.map_or(0, |lower| lower.more_lines),
+        hidden_lines,
+    }
+}
+
+/// The locations shown under a finding: each phantom body, and for a
+/// finding that is no boundary stub each implementation that does not run.
+fn notes(context: &Context<'_>, code: Code, shown: &[&Measured]) -> Vec<NoteAt> {
+    let graph = context.graph;
     let mut notes: Vec<NoteAt> = Vec::new();
-    for measured in &implementations {
+    for measured in shown {
         let fn_item = graph.fn_item(measured.fn_id);
-        let file = rel(graph.fns[measured.fn_id].file);
+        let file = relative(context.root, &graph.file_of(measured.fn_id).index.path);
         if let Body::Phantom { macro_name, at } = &fn_item.body {
             notes.push(NoteAt {
                 file,
@@ -325,284 +462,14 @@ fn measure_site(
             });
         }
     }
-    let mut implementation_infos: Vec<ImplementationInfo> = implementations
-        .iter()
-        .map(|measured| {
-            let fn_item = graph.fn_item(measured.fn_id);
-            ImplementationInfo {
-                type_name: measured.type_name.clone(),
-                file: rel(graph.fns[measured.fn_id].file),
-                line_start: fn_item.span.start,
-                line_end: fn_item.span.end,
-                height: measured.height,
-            }
-        })
-        .collect();
-    implementation_infos.sort();
-    let (target_file, target_line) = target_location(graph, site);
-    let site_info = Site {
-        file: rel(site.file),
-        line: site.at.line,
-        column: site.at.column,
-        test: Some(site.test.clone()),
-    };
-    let target = TargetInfo {
-        path: target_path.clone(),
-        method,
-        file: target_file.map(rel),
-        line: target_line,
-    };
-    let allowed = policy
-        .allowed
-        .iter()
-        .find(|(path, _)| {
-            *path == target_path
-                || Some(path.as_str())
-                    == target
-                        .method
-                        .as_ref()
-                        .map(|m| format!("{target_path}::{m}"))
-                        .as_deref()
-        })
-        .map(|(_, reason)| reason.clone());
-    let level = if allowed.is_some() {
-        Level::Allow
-    } else {
-        policy.level(code, height)
-    };
-    Stub {
-        id: stable_id(&site_info, &target),
-        code,
-        level,
-        site: site_info,
-        double: DoubleInfo {
-            kind: if site.via_double {
-                DoubleKind::MockallDouble.as_str().to_string()
-            } else {
-                double.kind.as_str().to_string()
-            },
-            type_name: double.name.clone(),
-        },
-        target,
-        implementations: implementation_infos,
-        height: if matches!(status, Status::Io | Status::Wire) {
-            height
-        } else {
-            None
-        },
-        status,
-        hidden: Hidden {
-            lines: hidden_lines,
-            uncovered: None,
-            ranges,
-        },
-        lower_stub_point: lower.map(|point| LowerStubPoint {
-            file: point.file.map(rel),
-            ..point.info
-        }),
-        help,
-        notes,
-        approximate: approximate_calls(graph, &hidden, root),
-        site_len: site.len,
-        allowed,
-    }
+    notes
 }
 
-/// The name-only call edges inside the hidden fns.
-fn approximate_calls(graph: &Graph, hidden: &BTreeSet<FnId>, root: &Path) -> Vec<String> {
-    let mut calls: Vec<String> = hidden
-        .iter()
-        .flat_map(|&fn_id| {
-            graph.approximate[fn_id].iter().map(move |edge| {
-                let target = match &edge.edge {
-                    Edge::Method(callee) => graph.display_name(*callee),
-                    Edge::TraitMethod { trait_key, method } => {
-                        format!(
-                            "{}::{method}",
-                            trait_key.rsplit("::").next().unwrap_or(trait_key)
-                        )
-                    }
-                    _ => String::new(),
-                };
-                format!(
-                    "{}:{} `{target}`",
-                    relative(root, &graph.file_of(fn_id).index.path),
-                    edge.at.line
-                )
-            })
-        })
-        .collect();
-    calls.sort();
-    calls.dedup();
-    calls
-}
-
-/// The target's path and the methods the site replaces: the one stubbed,
-/// or for a whole object every method (a fake: the ones it writes itself).
-fn target_methods(graph: &Graph, site: &StubSite, double: &Double) -> (String, Vec<String>) {
-    let path = match &site.target {
-        StandsFor::Trait(key)
-        | StandsFor::Type(key)
-        | StandsFor::Module(key)
-        | StandsFor::Boundary(key)
-        | StandsFor::External(key) => key.clone(),
-        StandsFor::Wire => "http".to_string(),
-    };
-    let methods = match (&site.method, &site.target) {
-        (Some(method), _) => vec![method.clone()],
-        (None, StandsFor::Trait(_) | StandsFor::Boundary(_) | StandsFor::External(_))
-            if !double.methods.is_empty() =>
-        {
-            let mut methods = double.methods.clone();
-            methods.sort();
-            methods.dedup();
-            methods
-        }
-        (None, StandsFor::Type(key)) => {
-            let mut methods: Vec<String> = graph
-                .inherent
-                .get(key)
-                .into_iter()
-                .flatten()
-                .map(|&fn_id| graph.fn_item(fn_id).name.clone())
-                .filter(|name| !matches!(name.as_str(), "new" | "default"))
-                .collect();
-            methods.sort();
-            methods.dedup();
-            methods
-        }
-        (None, StandsFor::Trait(key)) | (None, StandsFor::Boundary(key)) => {
-            match graph.traits.get(key) {
-                Some(&(file, local)) => graph.files[file].index.traits[local]
-                    .methods
-                    .iter()
-                    .map(|&method| graph.files[file].index.fns[method].name.clone())
-                    .collect(),
-                None => Vec::new(),
-            }
-        }
-        _ => Vec::new(),
-    };
-    (path, methods)
-}
-
-/// Production implementations of `method` of the target: (fn, type name).
-fn implementations_of(graph: &Graph, target: &StandsFor, method: &str) -> Vec<(FnId, String)> {
-    let production = |fn_id: &FnId| {
-        let fn_item = graph.fn_item(*fn_id);
-        !fn_item.in_test && !graph.file_of(*fn_id).in_test
-    };
-    match target {
-        StandsFor::Trait(key) | StandsFor::Boundary(key) | StandsFor::External(key) => graph
-            .implementations(key, method, true)
-            .iter()
-            .map(|implementation| (implementation.fn_id, implementation.type_name.clone()))
-            .collect(),
-        StandsFor::Type(key) => graph
-            .method_of(key, method)
-            .filter(production)
-            .map(|fn_id| (fn_id, key.rsplit("::").next().unwrap_or(key).to_string()))
-            .into_iter()
-            .collect(),
-        StandsFor::Module(key) => graph
-            .free_fns
-            .get(&format!("{key}::{method}"))
-            .copied()
-            .filter(production)
-            .map(|fn_id| (fn_id, key.rsplit("::").next().unwrap_or(key).to_string()))
-            .into_iter()
-            .collect(),
-        StandsFor::Wire => Vec::new(),
-    }
-}
-
-/// Where the stubbed trait method (or type) is declared.
-fn target_location(graph: &Graph, site: &StubSite) -> (Option<usize>, Option<u32>) {
-    if let (StandsFor::Trait(key) | StandsFor::Boundary(key), Some(method)) =
-        (&site.target, &site.method)
-    {
-        if let Some(fn_id) = graph.trait_method(key, method) {
-            return (
-                Some(graph.fns[fn_id].file),
-                Some(graph.fn_item(fn_id).name_at.line),
-            );
-        }
-    }
-    match &site.target {
-        StandsFor::Trait(key) | StandsFor::Boundary(key) => graph
-            .traits
-            .get(key)
-            .map(|&(file, local)| {
-                (
-                    Some(file),
-                    Some(graph.files[file].index.traits[local].name_at.line),
-                )
-            })
-            .unwrap_or((None, None)),
-        StandsFor::Type(key) => graph
-            .types
-            .get(key)
-            .map(|&(file, local)| {
-                (
-                    Some(file),
-                    Some(graph.files[file].index.types[local].name_at.line),
-                )
-            })
-            .unwrap_or((None, None)),
-        // An automocked module: the stubbed free fn.
-        StandsFor::Module(module) => site
-            .method
-            .as_ref()
-            .and_then(|method| graph.free_fns.get(&format!("{module}::{method}")))
-            .map(|&fn_id| {
-                (
-                    Some(graph.fns[fn_id].file),
-                    Some(graph.fn_item(fn_id).name_at.line),
-                )
-            })
-            .unwrap_or((None, None)),
-        _ => (None, None),
-    }
-}
-
-/// Whether `fn_id` is a method of one of the stubaudit library's doubles.
-fn is_library_double(graph: &Graph, fn_id: FnId) -> bool {
-    let (self_key, _) = graph.owner_keys(fn_id);
-    self_key.is_some_and(|key| {
-        let name = short_name(&key);
-        key.starts_with("stubaudit::")
-            && matches!(
-                name,
-                "HttpStub" | "DbStub" | "MockHttpClient" | "MockAsyncHttpClient" | "MockDatabase"
-            )
-    })
-}
-
-/// More workspace impls of another crate's trait than this, and a double of
-/// it is not measured against them.
-const MAX_EXTERNAL_IMPLS: usize = 3;
-
-fn distinct_types(implementations: &[Measured]) -> usize {
-    let mut types: Vec<&str> = implementations
-        .iter()
-        .map(|m| m.type_name.as_str())
-        .collect();
-    types.sort_unstable();
-    types.dedup();
-    types.len()
-}
-
-/// The last segment of a path.
-fn short_name(path: &str) -> &str {
-    path.rsplit("::").next().unwrap_or(path)
-}
-
-/// `Trait::method` from a full path.
-fn short(path: &str, method: Option<&str>) -> String {
-    let name = path.rsplit("::").next().unwrap_or(path);
-    match method {
-        Some(method) => format!("{name}::{method}"),
-        None => name.to_string(),
+/// A lower point as the report shows it.
+fn point_info(point: LowerPoint, rel: &impl Fn(usize) -> String) -> LowerStubPoint {
+    LowerStubPoint {
+        file: point.file.map(rel),
+        ..point.info
     }
 }
 

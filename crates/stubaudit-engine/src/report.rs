@@ -8,8 +8,13 @@
 //! `summary.covered_hidden_lines`, `summary.not_instrumented_hidden_lines`,
 //! `hidden.covered`, `hidden.not_instrumented`, `hidden.uncovered_ranges`
 //! (present when a coverage file was joined), and `baseline` (present when
-//! the run compared against a baseline). serde derives the serialisation,
-//! except for [`Hidden`], whose coverage counts sit beside `uncovered`.
+//! the run compared against a baseline); `stubs[].methods` (per-method
+//! status and height of a whole double), `stubs[].implementations_omitted`,
+//! `stubs[].lower_stub_points` (every boundary below), `hidden.ranges_omitted`
+//! and the statuses `plugin` (a double of a trait with very many
+//! implementations) and `unknown` (no I/O found, but unresolved calls). serde derives the serialisation, except for
+//! [`Hidden`], whose coverage counts sit beside `uncovered` and whose
+//! ranges are bounded to [`MAX_SHOWN_RANGES`] in JSON.
 
 use crate::code::{Code, Level};
 use crate::diagnostic::{Diagnostic, Severity};
@@ -20,6 +25,11 @@ use std::path::{Path, PathBuf};
 
 /// The schema name and version.
 pub const SCHEMA: &str = "stubaudit-report/1";
+
+/// At most this many hidden ranges (and uncovered ranges) of one finding
+/// are written to JSON; `hidden.ranges_omitted` counts the rest. The
+/// counts (`lines`, `uncovered`, …) always cover every range.
+pub const MAX_SHOWN_RANGES: usize = 100;
 
 /// The whole audit.
 #[derive(Debug, Clone, Serialize)]
@@ -115,16 +125,29 @@ pub struct Stub {
     pub double: DoubleInfo,
     /// What it replaces.
     pub target: TargetInfo,
-    /// Production implementations of the target.
+    /// Production implementations of the target (bounded: see
+    /// `implementations_omitted`).
     pub implementations: Vec<ImplementationInfo>,
+    /// Implementations not listed: a plugin trait's are summarised.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub implementations_omitted: usize,
+    /// A whole double (`method` null): every method it stands for, with
+    /// its own status and height.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub methods: Vec<MethodInfo>,
     /// Height above the I/O boundary (`io` and `wire` only).
     pub height: Option<u32>,
     /// `io`, `pure`, `phantom`, `external` or `wire`.
     pub status: Status,
     /// The production lines this stub keeps out of the test.
     pub hidden: Hidden,
-    /// The boundary the stub could move down to.
+    /// The boundary the stub could move down to: the one on the cheapest
+    /// path to I/O.
     pub lower_stub_point: Option<LowerStubPoint>,
+    /// Every boundary below the stubbed code, sorted: moving the stub down
+    /// runs more lines only if all of them are doubled.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub lower_stub_points: Vec<LowerStubPoint>,
     /// One line of advice.
     pub help: String,
     /// Extra locations for the human renderer (not part of the schema).
@@ -171,6 +194,27 @@ pub enum Status {
     External,
     /// A wire-level server.
     Wire,
+    /// A trait with very many implementations (a plugin interface): the
+    /// double is a test input, not one hidden collaborator.
+    Plugin,
+    /// The implementations reach no I/O the audit can follow, but make
+    /// calls it could not resolve: not evidence of purity, not measured.
+    Unknown,
+}
+
+/// One method a whole double stands for.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct MethodInfo {
+    /// The method.
+    pub method: String,
+    /// `io`, `pure`, `phantom`, `external`, …
+    pub status: Status,
+    /// Its height (`io` only).
+    pub height: Option<u32>,
+}
+
+fn is_zero(count: &usize) -> bool {
+    *count == 0
 }
 
 /// Where a stub is set up.
@@ -229,7 +273,8 @@ pub struct ImplementationInfo {
 ///
 /// Serialised as `lines`, `uncovered` (the count no test runs, `null`
 /// without coverage), with coverage also `covered`, `not_instrumented` and
-/// `uncovered_ranges`, then `ranges`.
+/// `uncovered_ranges`, then `ranges`; at most [`MAX_SHOWN_RANGES`] of each
+/// list, with `ranges_omitted` counting the hidden ranges left out.
 #[derive(Debug, Clone)]
 pub struct Hidden {
     /// Non-blank, non-comment lines.
@@ -250,16 +295,21 @@ impl Hidden {
 
 impl Serialize for Hidden {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let fields = if self.uncovered.is_some() { 6 } else { 3 };
+        let omitted = self.ranges.len().saturating_sub(MAX_SHOWN_RANGES);
+        let fields = if self.uncovered.is_some() { 6 } else { 3 } + usize::from(omitted > 0);
         let mut state = serializer.serialize_struct("Hidden", fields)?;
         state.serialize_field("lines", &self.lines)?;
         state.serialize_field("uncovered", &self.uncovered_lines())?;
         if let Some(coverage) = &self.uncovered {
             state.serialize_field("covered", &coverage.covered)?;
             state.serialize_field("not_instrumented", &coverage.not_instrumented)?;
-            state.serialize_field("uncovered_ranges", &coverage.uncovered_ranges)?;
+            let shown = coverage.uncovered_ranges.len().min(MAX_SHOWN_RANGES);
+            state.serialize_field("uncovered_ranges", &coverage.uncovered_ranges[..shown])?;
         }
-        state.serialize_field("ranges", &self.ranges)?;
+        state.serialize_field("ranges", &self.ranges[..self.ranges.len() - omitted])?;
+        if omitted > 0 {
+            state.serialize_field("ranges_omitted", &omitted)?;
+        }
         state.end()
     }
 }
@@ -472,5 +522,40 @@ impl Report {
     /// The highest level among the findings.
     pub fn worst_level(&self) -> Option<Level> {
         self.stubs.iter().map(|stub| stub.level).max()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hidden(ranges: u32) -> Hidden {
+        Hidden {
+            lines: ranges * 2,
+            uncovered: None,
+            ranges: (0..ranges)
+                .map(|index| HiddenRange {
+                    file: "src/lib.rs".to_string(),
+                    start: index * 3 + 1,
+                    end: index * 3 + 2,
+                    fn_name: format!("f{index}"),
+                    lines: 2,
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn json_lists_at_most_a_hundred_ranges_and_counts_the_rest() {
+        let json = serde_json::to_value(hidden(150)).expect("serialises");
+        assert_eq!(json["lines"], 300);
+        assert_eq!(
+            json["ranges"].as_array().map(Vec::len),
+            Some(MAX_SHOWN_RANGES)
+        );
+        assert_eq!(json["ranges_omitted"], 50);
+        let json = serde_json::to_value(hidden(3)).expect("serialises");
+        assert_eq!(json["ranges"].as_array().map(Vec::len), Some(3));
+        assert!(json.get("ranges_omitted").is_none());
     }
 }

@@ -51,6 +51,7 @@ fn audit_lines(files: &[(&str, &str)]) -> Vec<String> {
             config: serde_json::Value::Null,
             test_support: false,
             workspace_deps: Vec::new(),
+            publishable: false,
         }],
         config: serde_json::Value::Null,
     };

@@ -10,6 +10,31 @@ use stubaudit_engine::{audit, AuditOptions};
 /// Audits `source` as the `src/lib.rs` of crate `demo` and renders each stub
 /// as `code height target.method <- test: hidden fns`.
 fn audit_lines(source: &str) -> Vec<String> {
+    audit_report(source, false)
+        .stubs
+        .iter()
+        .map(|stub| {
+            let height = stub.height.map_or("-".to_string(), |h| h.to_string());
+            let method = stub.target.method.as_deref().unwrap_or("*");
+            let target = stub.target.path.rsplit("::").next().unwrap_or("");
+            let hidden: Vec<&str> = stub
+                .hidden
+                .ranges
+                .iter()
+                .map(|range| range.fn_name.as_str())
+                .collect();
+            format!(
+                "{} h{height} {target}.{method}: {}",
+                stub.code,
+                hidden.join(", ")
+            )
+        })
+        .collect()
+}
+
+/// Audits `source` as the `src/lib.rs` of crate `demo`, a package that can
+/// be published when `publishable`.
+fn audit_report(source: &str, publishable: bool) -> stubaudit_engine::Report {
     let dir = match tempfile::tempdir() {
         Ok(dir) => dir,
         Err(error) => panic!("tempdir: {error}"),
@@ -35,33 +60,14 @@ fn audit_lines(source: &str) -> Vec<String> {
             config: serde_json::Value::Null,
             test_support: false,
             workspace_deps: Vec::new(),
+            publishable,
         }],
         config: serde_json::Value::Null,
     };
-    let report = match audit(&workspace, &AuditOptions::default()) {
+    match audit(&workspace, &AuditOptions::default()) {
         Ok(report) => report,
         Err(error) => panic!("audit: {error}"),
-    };
-    report
-        .stubs
-        .iter()
-        .map(|stub| {
-            let height = stub.height.map_or("-".to_string(), |h| h.to_string());
-            let method = stub.target.method.as_deref().unwrap_or("*");
-            let target = stub.target.path.rsplit("::").next().unwrap_or("");
-            let hidden: Vec<&str> = stub
-                .hidden
-                .ranges
-                .iter()
-                .map(|range| range.fn_name.as_str())
-                .collect();
-            format!(
-                "{} h{height} {target}.{method}: {}",
-                stub.code,
-                hidden.join(", ")
-            )
-        })
-        .collect()
+    }
 }
 
 fn check(source: &str, expected: &[&str]) {
@@ -390,5 +396,482 @@ mod tests {
 }
 "#,
         &["high-stub h1 Repo.size: Conn::size, SqlRepo::size"],
+    );
+}
+
+/// Each stub as `code status hN Target.method [m=status/hN, …] | help`,
+/// then one line per lower stub point: the verdict in full.
+fn verdict_lines(source: &str, publishable: bool) -> Vec<String> {
+    let report = audit_report(source, publishable);
+    let mut lines = Vec::new();
+    for stub in &report.stubs {
+        let height = |height: Option<u32>| height.map_or("-".to_string(), |h| h.to_string());
+        let status = |status| {
+            serde_json::to_value(status)
+                .ok()
+                .and_then(|value| value.as_str().map(str::to_string))
+                .unwrap_or_default()
+        };
+        let methods: Vec<String> = stub
+            .methods
+            .iter()
+            .map(|m| format!("{}={}/h{}", m.method, status(m.status), height(m.height)))
+            .collect();
+        lines.push(format!(
+            "{} {} h{} {}.{} [{}] | {}",
+            stub.code,
+            status(stub.status),
+            height(stub.height),
+            stub.target.path.rsplit("::").next().unwrap_or(""),
+            stub.target.method.as_deref().unwrap_or("*"),
+            methods.join(", "),
+            stub.help
+        ));
+    }
+    lines
+}
+
+fn check_verdict(source: &str, publishable: bool, expected: &[&str]) {
+    let lines = verdict_lines(source, publishable);
+    assert_eq!(lines, expected, "\nsource:\n{source}");
+}
+
+// Issue 9, shape 3: a hand-written fake stands for each method it writes.
+#[test]
+fn a_fake_writing_a_method_whose_production_body_is_unimplemented_is_a_phantom_of_that_method() {
+    check_verdict(
+        r#"
+pub trait Directory {
+    fn lookup(&self, name: &str) -> std::io::Result<String>;
+    fn resync(&self) -> std::io::Result<()>;
+}
+pub struct LdapDirectory { pub addr: String }
+impl Directory for LdapDirectory {
+    fn lookup(&self, name: &str) -> std::io::Result<String> {
+        let _ = std::net::TcpStream::connect(&self.addr)?;
+        Ok(name.to_string())
+    }
+    fn resync(&self) -> std::io::Result<()> { unimplemented!("resync") }
+}
+pub fn greet(directory: &dyn Directory, name: &str) -> String {
+    directory.resync().ok();
+    directory.lookup(name).unwrap_or_default()
+}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    struct FakeDirectory;
+    impl Directory for FakeDirectory {
+        fn lookup(&self, name: &str) -> std::io::Result<String> { Ok(name.to_string()) }
+        fn resync(&self) -> std::io::Result<()> { Ok(()) }
+    }
+    #[test]
+    fn t() { assert_eq!(greet(&FakeDirectory, "ada"), "ada"); }
+}
+"#,
+        false,
+        &["phantom-stub phantom h- Directory.* [lookup=io/h0, resync=phantom/h-] | `Directory::resync` is never written: write it, then test it through its boundary"],
+    );
+}
+
+#[test]
+fn a_fake_writing_a_method_that_only_a_todo_default_implements_is_a_phantom_of_that_method() {
+    check_verdict(
+        r#"
+pub trait Cache {
+    fn get(&self, key: &str) -> Option<Vec<u8>>;
+    fn purge(&self) { todo!("purge the cache") }
+}
+pub struct DiskCache;
+impl Cache for DiskCache {
+    fn get(&self, key: &str) -> Option<Vec<u8>> { std::fs::read(key).ok() }
+}
+pub fn warm(cache: &dyn Cache) -> usize { cache.purge(); cache.get("k").map_or(0, |v| v.len()) }
+#[cfg(test)]
+mod tests {
+    use super::*;
+    struct FakeCache;
+    impl Cache for FakeCache {
+        fn get(&self, _: &str) -> Option<Vec<u8>> { None }
+        fn purge(&self) {}
+    }
+    struct ReadOnlyCache;
+    impl Cache for ReadOnlyCache {
+        fn get(&self, _: &str) -> Option<Vec<u8>> { Some(vec![1]) }
+    }
+    #[test]
+    fn t() { assert_eq!(warm(&FakeCache), 0); }
+    #[test]
+    fn u() { let _ = ReadOnlyCache.get("k"); }
+}
+"#,
+        false,
+        // `ReadOnlyCache` leaves `purge` alone: the real default runs, and
+        // the fake stands for `get` only.
+        &[
+            "phantom-stub phantom h- Cache.* [get=io/h0, purge=phantom/h-] | `Cache::purge` is never written: write it, then test it through its boundary",
+            "boundary-stub io h0 Cache.* [get=io/h0] | stubbed at the I/O boundary: the code above it runs under test",
+        ],
+    );
+}
+
+#[test]
+fn a_fake_of_a_trait_no_production_code_implements_names_the_trait() {
+    check_verdict(
+        r#"
+pub trait Notifier { fn notify(&self, who: &str); fn flush(&self); }
+pub fn welcome(notifier: &dyn Notifier) { notifier.notify("ada"); notifier.flush(); }
+#[cfg(test)]
+mod tests {
+    use super::*;
+    struct FakeNotifier;
+    impl Notifier for FakeNotifier { fn notify(&self, _: &str) {} fn flush(&self) {} }
+    #[test]
+    fn t() { welcome(&FakeNotifier); }
+}
+"#,
+        false,
+        &["phantom-stub phantom h- Notifier.* [flush=phantom/h-, notify=phantom/h-] | no production code implements `Notifier`: the double is its only implementation"],
+    );
+}
+
+// Issue 9, shape 4: every type form implements.
+#[test]
+fn tuples_arrays_fn_pointers_and_blanket_impls_are_implementations() {
+    check_verdict(
+        r#"
+pub trait Sink { fn put(&self, line: &str) -> std::io::Result<()>; }
+impl Sink for (std::path::PathBuf, u8) {
+    fn put(&self, line: &str) -> std::io::Result<()> { std::fs::write(&self.0, line) }
+}
+impl<T: Sink + ?Sized> Sink for &T {
+    fn put(&self, line: &str) -> std::io::Result<()> { (**self).put(line) }
+}
+pub trait Source { fn next_line(&self) -> String; }
+impl Source for [String; 2] {
+    fn next_line(&self) -> String { self[0].clone() }
+}
+pub trait Hook { fn call(&self, event: &str) -> bool; }
+impl Hook for fn(&str) -> bool {
+    fn call(&self, event: &str) -> bool { self(event) }
+}
+pub trait Label { fn label(&self) -> String; }
+impl<T: std::fmt::Display> Label for T {
+    fn label(&self) -> String { std::fs::read_to_string(self.to_string()).unwrap_or_default() }
+}
+pub fn run(sink: &dyn Sink, source: &dyn Source, hook: &dyn Hook, label: &dyn Label) {
+    if hook.call("run") { let _ = sink.put(&format!("{}{}", source.next_line(), label.label())); }
+}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    struct FakeSink;
+    impl Sink for FakeSink { fn put(&self, _: &str) -> std::io::Result<()> { Ok(()) } }
+    struct FakeSource;
+    impl Source for FakeSource { fn next_line(&self) -> String { String::new() } }
+    struct FakeHook;
+    impl Hook for FakeHook { fn call(&self, _: &str) -> bool { true } }
+    struct FakeLabel;
+    impl Label for FakeLabel { fn label(&self) -> String { String::new() } }
+    #[test]
+    fn t() { run(&FakeSink, &FakeSource, &FakeHook, &FakeLabel); }
+}
+"#,
+        false,
+        // The forwarding `impl Sink for &T` is no implementation of its own.
+        &[
+            "boundary-stub io h0 Sink.* [put=io/h0] | stubbed at the I/O boundary: the code above it runs under test",
+            "pure-stub pure h- Source.* [next_line=pure/h-] | `Source` reaches no I/O: run the real implementation instead",
+            "pure-stub pure h- Hook.* [call=pure/h-] | `Hook` reaches no I/O: run the real implementation instead",
+            "boundary-stub io h0 Label.* [label=io/h0] | stubbed at the I/O boundary: the code above it runs under test",
+        ],
+    );
+}
+
+/// A library's public extension trait, with no implementation inside the
+/// workspace, next to a trait of a private module and one whose only
+/// implementation is `todo!()`.
+const EXTENSION_API: &str = r#"
+pub trait Exporter { fn export(&self, rows: &[String]) -> String; }
+pub trait Importer { fn import(&self) -> Vec<String>; }
+pub struct CsvImporter;
+impl Importer for CsvImporter { fn import(&self) -> Vec<String> { todo!("csv import") } }
+mod internal {
+    pub trait Formatter { fn format(&self, row: &str) -> String; }
+}
+pub use internal::Formatter as RowFormatter;
+mod hidden {
+    pub trait Audit { fn audit(&self, row: &str); }
+}
+pub fn report(exporter: &dyn Exporter, importer: &dyn Importer, formatter: &dyn RowFormatter, audit: &dyn hidden::Audit) -> String {
+    let rows: Vec<String> = importer.import().iter().map(|row| formatter.format(row)).collect();
+    rows.iter().for_each(|row| audit.audit(row));
+    exporter.export(&rows)
+}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    struct FakeExporter;
+    impl Exporter for FakeExporter { fn export(&self, rows: &[String]) -> String { rows.join(",") } }
+    struct FakeImporter;
+    impl Importer for FakeImporter { fn import(&self) -> Vec<String> { vec![] } }
+    struct FakeFormatter;
+    impl RowFormatter for FakeFormatter { fn format(&self, row: &str) -> String { row.to_string() } }
+    struct FakeAudit;
+    impl hidden::Audit for FakeAudit { fn audit(&self, _: &str) {} }
+    #[test]
+    fn t() { report(&FakeExporter, &FakeImporter, &FakeFormatter, &FakeAudit); }
+}
+"#;
+
+#[test]
+fn a_public_trait_of_a_published_library_with_no_implementation_is_external() {
+    check_verdict(
+        EXTENSION_API,
+        true,
+        // `Formatter` is re-exported by a `pub use`; `Audit` is reachable
+        // from nowhere outside: nobody else can implement it.
+        &[
+            "boundary-stub external h- Exporter.* [export=external/h-] | `Exporter` is a public trait of a published library, meant for implementations outside the workspace: not measured",
+            "phantom-stub phantom h- Importer.* [import=phantom/h-] | `Importer::import` is never written: write it, then test it through its boundary",
+            "boundary-stub external h- Formatter.* [format=external/h-] | `Formatter` is a public trait of a published library, meant for implementations outside the workspace: not measured",
+            "phantom-stub phantom h- Audit.* [audit=phantom/h-] | no production code implements `Audit`: the double is its only implementation",
+        ],
+    );
+}
+
+#[test]
+fn the_same_traits_in_an_unpublished_package_are_phantoms() {
+    check_verdict(
+        EXTENSION_API,
+        false,
+        &[
+            "phantom-stub phantom h- Exporter.* [export=phantom/h-] | no production code implements `Exporter`: the double is its only implementation",
+            "phantom-stub phantom h- Importer.* [import=phantom/h-] | `Importer::import` is never written: write it, then test it through its boundary",
+            "phantom-stub phantom h- Formatter.* [format=phantom/h-] | no production code implements `Formatter`: the double is its only implementation",
+            "phantom-stub phantom h- Audit.* [audit=phantom/h-] | no production code implements `Audit`: the double is its only implementation",
+        ],
+    );
+}
+
+// Issue 9, shape 5: a fake of a plugin trait is a test input.
+#[test]
+fn a_fake_of_a_trait_with_very_many_implementations_is_a_test_input() {
+    let source = r#"
+pub trait Command { fn run(&self, input: &str) -> String; }
+pub struct Cmd0;
+impl Command for Cmd0 { fn run(&self, input: &str) -> String { format!("0{input}") } }
+pub struct Cmd1;
+impl Command for Cmd1 { fn run(&self, input: &str) -> String { format!("1{input}") } }
+pub struct Cmd2;
+impl Command for Cmd2 { fn run(&self, input: &str) -> String { format!("2{input}") } }
+pub struct Cmd3;
+impl Command for Cmd3 { fn run(&self, input: &str) -> String { format!("3{input}") } }
+pub struct Cmd4;
+impl Command for Cmd4 { fn run(&self, input: &str) -> String { format!("4{input}") } }
+pub struct Cmd5;
+impl Command for Cmd5 { fn run(&self, input: &str) -> String { format!("5{input}") } }
+pub struct Cmd6;
+impl Command for Cmd6 { fn run(&self, input: &str) -> String { format!("6{input}") } }
+pub struct Cmd7;
+impl Command for Cmd7 { fn run(&self, input: &str) -> String { format!("7{input}") } }
+pub struct Cmd8;
+impl Command for Cmd8 { fn run(&self, input: &str) -> String { format!("8{input}") } }
+pub struct Cmd9;
+impl Command for Cmd9 { fn run(&self, input: &str) -> String { format!("9{input}") } }
+pub struct Cmd10;
+impl Command for Cmd10 { fn run(&self, input: &str) -> String { format!("10{input}") } }
+pub struct Cmd11;
+impl Command for Cmd11 { fn run(&self, input: &str) -> String { format!("11{input}") } }
+pub struct Cmd12;
+impl Command for Cmd12 { fn run(&self, input: &str) -> String { format!("12{input}") } }
+pub struct Cmd13;
+impl Command for Cmd13 { fn run(&self, input: &str) -> String { format!("13{input}") } }
+pub struct Cmd14;
+impl Command for Cmd14 { fn run(&self, input: &str) -> String { format!("14{input}") } }
+pub struct Cmd15;
+impl Command for Cmd15 { fn run(&self, input: &str) -> String { format!("15{input}") } }
+pub struct Cmd16;
+impl Command for Cmd16 { fn run(&self, input: &str) -> String { format!("16{input}") } }
+pub struct Cmd17;
+impl Command for Cmd17 { fn run(&self, input: &str) -> String { format!("17{input}") } }
+pub struct Cmd18;
+impl Command for Cmd18 { fn run(&self, input: &str) -> String { format!("18{input}") } }
+pub struct Cmd19;
+impl Command for Cmd19 { fn run(&self, input: &str) -> String { format!("19{input}") } }
+pub struct Cmd20;
+impl Command for Cmd20 { fn run(&self, input: &str) -> String { format!("20{input}") } }
+pub fn eval(command: &dyn Command, input: &str) -> String { command.run(input.trim()) }
+#[cfg(test)]
+mod tests {
+    use super::*;
+    struct EchoCommand;
+    impl Command for EchoCommand { fn run(&self, input: &str) -> String { input.to_string() } }
+    #[test]
+    fn t() { assert_eq!(eval(&EchoCommand, "x"), "x"); }
+}
+"#;
+    check_verdict(
+        source,
+        false,
+        &["boundary-stub plugin h- Command.* [run=pure/h-] | `Command` has 21 implementations: a plugin interface, so the double is a test input, not one hidden collaborator (their lines are not counted)"],
+    );
+    let report = audit_report(source, false);
+    let stub = &report.stubs[0];
+    assert_eq!(stub.hidden.lines, 0);
+    assert_eq!(
+        (stub.implementations.len(), stub.implementations_omitted),
+        (stubaudit_engine::measure::PLUGIN_SHOWN_IMPLEMENTATIONS, 11)
+    );
+}
+
+#[test]
+fn twenty_implementations_are_still_measured_one_by_one() {
+    let source = r#"
+pub trait Command { fn run(&self, input: &str) -> String; }
+pub struct Cmd0;
+impl Command for Cmd0 { fn run(&self, input: &str) -> String { format!("0{input}") } }
+pub struct Cmd1;
+impl Command for Cmd1 { fn run(&self, input: &str) -> String { format!("1{input}") } }
+pub struct Cmd2;
+impl Command for Cmd2 { fn run(&self, input: &str) -> String { format!("2{input}") } }
+pub struct Cmd3;
+impl Command for Cmd3 { fn run(&self, input: &str) -> String { format!("3{input}") } }
+pub struct Cmd4;
+impl Command for Cmd4 { fn run(&self, input: &str) -> String { format!("4{input}") } }
+pub struct Cmd5;
+impl Command for Cmd5 { fn run(&self, input: &str) -> String { format!("5{input}") } }
+pub struct Cmd6;
+impl Command for Cmd6 { fn run(&self, input: &str) -> String { format!("6{input}") } }
+pub struct Cmd7;
+impl Command for Cmd7 { fn run(&self, input: &str) -> String { format!("7{input}") } }
+pub struct Cmd8;
+impl Command for Cmd8 { fn run(&self, input: &str) -> String { format!("8{input}") } }
+pub struct Cmd9;
+impl Command for Cmd9 { fn run(&self, input: &str) -> String { format!("9{input}") } }
+pub struct Cmd10;
+impl Command for Cmd10 { fn run(&self, input: &str) -> String { format!("10{input}") } }
+pub struct Cmd11;
+impl Command for Cmd11 { fn run(&self, input: &str) -> String { format!("11{input}") } }
+pub struct Cmd12;
+impl Command for Cmd12 { fn run(&self, input: &str) -> String { format!("12{input}") } }
+pub struct Cmd13;
+impl Command for Cmd13 { fn run(&self, input: &str) -> String { format!("13{input}") } }
+pub struct Cmd14;
+impl Command for Cmd14 { fn run(&self, input: &str) -> String { format!("14{input}") } }
+pub struct Cmd15;
+impl Command for Cmd15 { fn run(&self, input: &str) -> String { format!("15{input}") } }
+pub struct Cmd16;
+impl Command for Cmd16 { fn run(&self, input: &str) -> String { format!("16{input}") } }
+pub struct Cmd17;
+impl Command for Cmd17 { fn run(&self, input: &str) -> String { format!("17{input}") } }
+pub struct Cmd18;
+impl Command for Cmd18 { fn run(&self, input: &str) -> String { format!("18{input}") } }
+pub struct Cmd19;
+impl Command for Cmd19 { fn run(&self, input: &str) -> String { format!("19{input}") } }
+pub struct Cmd20;
+impl Command for Cmd20 { fn run(&self, input: &str) -> String { format!("20{input}") } }
+pub fn eval(command: &dyn Command, input: &str) -> String { command.run(input.trim()) }
+#[cfg(test)]
+mod tests {
+    use super::*;
+    struct EchoCommand;
+    impl Command for EchoCommand { fn run(&self, input: &str) -> String { input.to_string() } }
+    #[test]
+    fn t() { assert_eq!(eval(&EchoCommand, "x"), "x"); }
+}
+"#.replace("pub struct Cmd20;", "").replace("impl Command for Cmd20 { fn run(&self, input: &str) -> String { format!(\"20{input}\") } }", "");
+    let report = audit_report(&source, false);
+    let stub = &report.stubs[0];
+    assert_eq!(
+        (
+            stub.code.as_str(),
+            stub.implementations.len(),
+            stub.hidden.ranges.len()
+        ),
+        ("pure-stub", 20, 20)
+    );
+}
+
+// Issue 11, item 7: a high stub names every boundary below it.
+#[test]
+fn a_high_stub_names_every_boundary_below_it() {
+    check_verdict(
+        r#"
+pub trait Notifier { fn notify(&self, who: &str) -> std::io::Result<()>; }
+pub struct SmtpNotifier;
+impl Notifier for SmtpNotifier {
+    fn notify(&self, who: &str) -> std::io::Result<()> { std::net::TcpStream::connect(who).map(|_| ()) }
+}
+pub trait Store { fn save(&self, who: &str) -> std::io::Result<()>; }
+pub struct FileStore;
+impl Store for FileStore {
+    fn save(&self, who: &str) -> std::io::Result<()> { std::fs::write("users", who) }
+}
+pub struct Audit;
+impl Audit {
+    pub fn record(&self, who: &str) -> std::io::Result<()> { std::fs::write("audit", who) }
+}
+#[cfg_attr(test, mockall::automock)]
+pub trait Signup { fn register(&self, who: &str) -> std::io::Result<()>; }
+pub struct Service<N: Notifier, S: Store> { notifier: N, store: S, audit: Audit }
+impl<N: Notifier, S: Store> Signup for Service<N, S> {
+    fn register(&self, who: &str) -> std::io::Result<()> {
+        let who = who.trim().to_lowercase();
+        self.store.save(&who)?;
+        self.audit.record(&who)?;
+        self.notifier.notify(&who)
+    }
+}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn t() { let mut signup = MockSignup::new(); signup.expect_register().returning(|_| Ok(())); }
+}
+"#,
+        false,
+        &["high-stub io h1 Signup.register [] | stub `Audit::record`, `Notifier::notify` and `Store::save` instead (every boundary below): 6 more lines run under test"],
+    );
+}
+
+// Truth rule: an unresolved receiver is unknown, never evidence of purity.
+#[test]
+fn an_implementation_whose_calls_are_not_resolved_is_unknown_not_pure() {
+    check_verdict(
+        r#"
+pub struct Disk;
+impl Disk {
+    pub fn load(&self) -> String { std::fs::read_to_string("state").unwrap_or_default() }
+}
+#[cfg_attr(test, mockall::automock)]
+pub trait Reader { fn read(&self) -> String; }
+pub struct Lazy;
+impl Reader for Lazy {
+    fn read(&self) -> String { other_crate::disk().load() }
+}
+#[cfg_attr(test, mockall::automock)]
+pub trait Shout { fn shout(&self, text: &str) -> String; }
+pub struct Upper;
+impl Shout for Upper {
+    fn shout(&self, text: &str) -> String { text.to_uppercase() }
+}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn t() {
+        let mut reader = MockReader::new();
+        reader.expect_read().returning(String::new);
+        let mut shout = MockShout::new();
+        shout.expect_shout().returning(|text| text.to_string());
+    }
+}
+"#,
+        false,
+        &[
+            "boundary-stub unknown h- Reader.read [] | `Reader::read` reaches no I/O the audit can follow, but makes calls it could not resolve (listed with -v): not measured",
+            "pure-stub pure h- Shout.shout [] | `Shout::shout` reaches no I/O: run the real implementation instead",
+        ],
     );
 }

@@ -35,6 +35,7 @@ fn workspace(source: &str) -> (tempfile::TempDir, Workspace) {
             config: serde_json::Value::Null,
             test_support: false,
             workspace_deps: Vec::new(),
+            publishable: false,
         }],
         config: serde_json::Value::Null,
     };

@@ -13,7 +13,7 @@ use super::title;
 use annotate_snippets::{AnnotationKind, Group, Level as Severity, Renderer, Snippet};
 use std::collections::HashMap;
 use std::path::Path;
-use stubaudit_engine::report::{ReportDiagnostic, Stub, UncoveredRange};
+use stubaudit_engine::report::{ReportDiagnostic, Stub, UncoveredRange, MAX_SHOWN_RANGES};
 use stubaudit_engine::{Code, Level, Report};
 
 /// Uncovered ranges shown as code per finding.
@@ -241,7 +241,8 @@ fn render_stub(renderer: &Renderer, sources: &mut Sources, stub: &Stub, verbose:
 
 fn hidden_note(stub: &Stub) -> String {
     let mut by_file: Vec<(String, Vec<String>)> = Vec::new();
-    for range in &stub.hidden.ranges {
+    // Bounded like the JSON: a finding never lists thousands of ranges.
+    for range in stub.hidden.ranges.iter().take(MAX_SHOWN_RANGES) {
         let entry = format!("{}-{} `{}`", range.start, range.end, range.fn_name);
         match by_file.iter_mut().find(|(file, _)| *file == range.file) {
             Some((_, entries)) => entries.push(entry),
@@ -265,8 +266,14 @@ fn hidden_note(stub: &Stub) -> String {
         }
         None => String::new(),
     };
+    let omitted = stub.hidden.ranges.len().saturating_sub(MAX_SHOWN_RANGES);
+    let more = if omitted > 0 {
+        format!("; and {omitted} more fns")
+    } else {
+        String::new()
+    };
     format!(
-        "hides {} lines{uncovered}: {}",
+        "hides {} lines{uncovered}: {}{more}",
         stub.hidden.lines,
         files.join("; ")
     )

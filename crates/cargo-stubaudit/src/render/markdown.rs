@@ -8,7 +8,7 @@
 use super::{short, title, SourceCache};
 use crate::render::human::{DARK_LINES, DARK_RANGES};
 use std::cmp::Reverse;
-use stubaudit_engine::report::Stub;
+use stubaudit_engine::report::{Stub, MAX_SHOWN_RANGES};
 use stubaudit_engine::{Code, Level, Report};
 
 /// Rows in the findings table.
@@ -220,6 +220,7 @@ fn details(stub: &Stub, sources: &mut SourceCache) -> String {
             .hidden
             .ranges
             .iter()
+            .take(MAX_SHOWN_RANGES)
             .map(|range| {
                 format!(
                     "`{}` ({}:{}-{})",

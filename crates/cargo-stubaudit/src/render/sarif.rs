@@ -14,7 +14,7 @@
 use crate::baseline;
 use serde::Serialize;
 use std::collections::BTreeMap;
-use stubaudit_engine::report::Stub;
+use stubaudit_engine::report::{Stub, MAX_SHOWN_RANGES};
 use stubaudit_engine::{Code, Level, Report};
 
 const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -235,7 +235,7 @@ fn location(file: &str, region: Region, id: Option<usize>, message: Option<Strin
 
 fn result(stub: &Stub, key: String) -> SarifResult {
     let mut related = Vec::new();
-    for range in &stub.hidden.ranges {
+    for range in stub.hidden.ranges.iter().take(MAX_SHOWN_RANGES) {
         related.push(location(
             &range.file,
             Region {

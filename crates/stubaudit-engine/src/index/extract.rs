@@ -7,7 +7,8 @@
 
 use super::body::{body_kind, position, read_block};
 use super::types::{
-    param_position, segments, trait_bounds, type_arguments, type_ref, value_type_ref, GenericScope,
+    forwards_to_itself, param_position, segments, trait_bounds, type_arguments, type_ref,
+    type_text, value_type_ref, GenericScope,
 };
 use super::{
     Body, Defined, FileIndex, FnItem, ImplItem, LineSpan, MockMacro, ModDecl, Owner, PathSegments,
@@ -96,6 +97,9 @@ impl Extractor {
                     || TEST_MODULES.contains(&name.as_str());
                 let mut child = module.clone();
                 child.push(name.clone());
+                if !matches!(item_mod.vis, syn::Visibility::Public(_)) {
+                    self.index.private_modules.push(child.clone());
+                }
                 self.define(module, name.clone());
                 if has_attr(&item_mod.attrs, "automock") {
                     self.index.automock_mods.push(child.clone());
@@ -302,6 +306,7 @@ impl Extractor {
             boundary: has_attr(&item_trait.attrs, "boundary"),
             supertraits: trait_bounds(item_trait.supertraits.iter()),
             assoc_types,
+            public: matches!(item_trait.vis, syn::Visibility::Public(_)),
             methods,
         });
         if automock_trait {
@@ -401,6 +406,8 @@ impl Extractor {
                 TypeRef::Path(path) if path.len() == 1
                     && item_impl.generics.type_params().any(|param| param.ident == path[0])
             ),
+            forwarding: forwards_to_itself(item_impl),
+            self_text: type_text(&item_impl.self_ty),
             methods,
         });
     }

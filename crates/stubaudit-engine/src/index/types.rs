@@ -252,3 +252,75 @@ pub fn type_arguments(ty: &syn::Type, scope: &GenericScope) -> Vec<TypeRef> {
         })
         .collect()
 }
+
+/// `ty` as a short name for messages: paths by their last segment, the
+/// type forms that have no path spelt out (`(R, E)`, `&mut R`, `[u8; _]`,
+/// `fn(..)`, `dyn Read`).
+pub fn type_text(ty: &syn::Type) -> String {
+    match ty {
+        syn::Type::Path(type_path) => type_path
+            .path
+            .segments
+            .last()
+            .map(|segment| segment.ident.unraw().to_string())
+            .unwrap_or_default(),
+        syn::Type::Reference(reference) => format!(
+            "&{}{}",
+            if reference.mutability.is_some() {
+                "mut "
+            } else {
+                ""
+            },
+            type_text(&reference.elem)
+        ),
+        syn::Type::Tuple(tuple) => format!(
+            "({})",
+            tuple
+                .elems
+                .iter()
+                .map(type_text)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        syn::Type::Array(array) => format!("[{}; _]", type_text(&array.elem)),
+        syn::Type::Slice(slice) => format!("[{}]", type_text(&slice.elem)),
+        syn::Type::BareFn(_) => "fn(..)".to_string(),
+        syn::Type::Paren(paren) => type_text(&paren.elem),
+        syn::Type::Group(group) => type_text(&group.elem),
+        syn::Type::Ptr(pointer) => format!("*{}", type_text(&pointer.elem)),
+        syn::Type::TraitObject(object) => format!(
+            "dyn {}",
+            trait_bounds(object.bounds.iter())
+                .iter()
+                .filter_map(|bound| bound.last().cloned())
+                .collect::<Vec<_>>()
+                .join(" + ")
+        ),
+        syn::Type::Never(_) => "!".to_string(),
+        _ => "_".to_string(),
+    }
+}
+
+/// Whether a blanket impl only forwards: its self type is (a reference or
+/// wrapper of) a type parameter bounded by the very trait it implements,
+/// `impl<R: Read + ?Sized> Read for &mut R`, `impl<T: Store> Store for Arc<T>`.
+pub fn forwards_to_itself(item_impl: &syn::ItemImpl) -> bool {
+    let Some((_, trait_path, _)) = &item_impl.trait_ else {
+        return false;
+    };
+    let Some(trait_name) = trait_path.segments.last().map(|segment| &segment.ident) else {
+        return false;
+    };
+    let scope = GenericScope::default().with(&item_impl.generics);
+    let TypeRef::Path(path) = type_ref(&item_impl.self_ty, &GenericScope::default()) else {
+        return false;
+    };
+    let [param] = path.as_slice() else {
+        return false;
+    };
+    scope.bounds_of(param).is_some_and(|bounds| {
+        bounds
+            .iter()
+            .any(|bound| bound.last().is_some_and(|name| trait_name == name))
+    })
+}

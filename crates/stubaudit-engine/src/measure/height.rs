@@ -228,7 +228,7 @@ impl<'g> Heights<'g> {
         None
     }
 
-    fn point(&self, edge: Edge) -> LowerPoint {
+    pub(super) fn point(&self, edge: Edge) -> LowerPoint {
         let graph = self.graph;
         let (path, method, location) = match &edge {
             Edge::Method(callee) => {
