@@ -8,6 +8,7 @@
 //! `stubaudit::http` reads like the `http` crate itself (`Request::builder()`,
 //! `Method`, `StatusCode`, `header`).
 
+mod delay;
 mod journal;
 #[cfg(all(test, any(feature = "ureq", feature = "reqwest")))]
 mod loopback;
@@ -69,7 +70,7 @@ pub type Response<B = Vec<u8>> = ::http::Response<B>;
 /// under test when a test passes an [`HttpStub`] or a [`MockHttpClient`].
 /// A response with status 4xx or 5xx is still `Ok`: the status is data for the
 /// caller to interpret; `Err` means no response arrived.
-#[mockall::automock]
+#[cfg_attr(feature = "mock", mockall::automock)]
 pub trait HttpClient {
     /// Sends `request` and waits for the whole response.
     fn send(&self, request: Request) -> Result<Response, HttpError>;
@@ -126,7 +127,7 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 /// # }
 /// # Ok::<(), stubaudit::http::http_crate::Error>(())
 /// ```
-#[mockall::automock]
+#[cfg_attr(feature = "mock", mockall::automock)]
 pub trait AsyncHttpClient {
     /// Sends `request`; the future resolves to the whole response.
     fn send(&self, request: Request) -> BoxFuture<'_, Result<Response, HttpError>>;

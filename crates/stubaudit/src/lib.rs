@@ -232,6 +232,8 @@
 //! | `ureq` | no | `UreqClient`, a blocking `HttpClient` over ureq 3 (plain HTTP) |
 //! | `reqwest` | no | `ReqwestClient`, an `AsyncHttpClient` over reqwest (plain HTTP) |
 
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 pub mod db;
 mod diff;
 pub mod http;
@@ -246,4 +248,6 @@ pub use stubaudit_macros::boundary;
 
 /// The mockall version the mocks are generated with, for its predicates
 /// (`stubaudit::mockall::predicate::eq`).
+#[cfg(feature = "mock")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
 pub use mockall;
