@@ -574,6 +574,25 @@ mod tests {
     }
 
     #[test]
+    fn a_mismatch_panic_points_at_the_call_not_into_stubaudit() {
+        use crate::db::AsyncDatabase;
+        use crate::test_support::panic_location;
+
+        let db = DbStub::new();
+        let sync_line = line!() + 2;
+        let sync = panic_location(|| {
+            let _ = Database::query(&db, "SELECT 1", &[]);
+        });
+        assert_eq!(sync, Some(format!("{}:{sync_line}", file!())));
+        let async_line = line!() + 2;
+        let asynchronous = panic_location(|| {
+            drop(AsyncDatabase::execute(&db, "DELETE FROM links", &[]));
+        });
+        assert_eq!(asynchronous, Some(format!("{}:{async_line}", file!())));
+        let _ = panic_message(move || drop(db));
+    }
+
+    #[test]
     fn db_stub_is_send_and_sync() {
         fn assert_send_sync<T: Send + Sync + Clone>() {}
         assert_send_sync::<DbStub>();
