@@ -331,11 +331,7 @@ fn execute(connection: &Connection, sql: &str, params: &[Value]) -> Result<u64, 
 
 fn query(connection: &Connection, sql: &str, params: &[Value]) -> Result<Vec<Row>, DbError> {
     let mut statement = connection.prepare(sql)?;
-    let columns: std::sync::Arc<[String]> = statement
-        .column_names()
-        .into_iter()
-        .map(str::to_owned)
-        .collect();
+    let columns: std::sync::Arc<[String]> = statement.column_names().map(str::to_owned).collect();
     let mut rows = statement.query(params_from_iter(params))?;
     let mut result = Vec::new();
     while let Some(row) = rows.next()? {

@@ -5,6 +5,9 @@
 //! Plain std (`TcpListener` in a thread) so the adapter tests need no server
 //! crate; every read has a timeout, so a broken client cannot hang a test.
 
+#[cfg(feature = "rustls")]
+pub(crate) mod tls;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::mpsc::{self, Receiver};
@@ -88,6 +91,13 @@ impl Loopback {
             .recv_timeout(Duration::from_secs(5))
             .expect("the server received a request")
     }
+}
+
+/// A port nobody listened on a moment ago.
+#[cfg(feature = "rustls")]
+pub(crate) fn free_port() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
+    listener.local_addr().expect("a local address").port()
 }
 
 /// A base URL nobody listens on.

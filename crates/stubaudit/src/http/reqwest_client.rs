@@ -172,6 +172,38 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "rustls")]
+    fn https_works_and_an_untrusted_certificate_is_a_connect_error() {
+        use crate::http::loopback::tls::TlsServer;
+
+        let Some(server) = TlsServer::start() else {
+            return;
+        };
+        let get = || {
+            Request::builder()
+                .uri(format!("{}/", server.base))
+                .body(Vec::new())
+                .expect("valid request")
+        };
+        let error = block_on(ReqwestClient::new().send(get())).expect_err("untrusted");
+        assert!(
+            matches!(&error, HttpError::Connect(reason) if reason.to_lowercase().contains("certificate")),
+            "{error:?}"
+        );
+        let client = ::reqwest::Client::builder()
+            .danger_accept_invalid_certs(true)
+            .build()
+            .expect("a client");
+        let response =
+            block_on(ReqwestClient::from_client(client).send(get())).expect("an HTTPS response");
+        assert_eq!(response.status(), 200);
+        assert!(
+            String::from_utf8_lossy(response.body()).contains("s_server"),
+            "the body is openssl's status page"
+        );
+    }
+
+    #[test]
     #[cfg(not(feature = "rustls"))]
     fn https_without_the_rustls_feature_says_which_feature() {
         let request = Request::builder()

@@ -199,6 +199,47 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "rustls")]
+    fn https_works_and_an_untrusted_certificate_is_a_connect_error() {
+        use crate::http::loopback::tls::TlsServer;
+
+        let Some(server) = TlsServer::start() else {
+            return;
+        };
+        let get = || {
+            Request::builder()
+                .uri(format!("{}/", server.base))
+                .body(Vec::new())
+                .expect("valid request")
+        };
+        // Verification on (the default): the self-signed certificate is
+        // nobody's, and that is a failure to connect.
+        let error = UreqClient::new().send(get()).expect_err("untrusted");
+        assert!(
+            matches!(&error, HttpError::Connect(reason) if reason.to_lowercase().contains("certificate")),
+            "{error:?}"
+        );
+        // Verification off: the handshake completes and HTTP runs over it.
+        let tls = ::ureq::tls::TlsConfig::builder()
+            .disable_verification(true)
+            .build();
+        let agent = ::ureq::Agent::new_with_config(
+            ::ureq::Agent::config_builder()
+                .tls_config(tls)
+                .http_status_as_error(false)
+                .build(),
+        );
+        let response = UreqClient::from_agent(agent)
+            .send(get())
+            .expect("an HTTPS response");
+        assert_eq!(response.status(), 200);
+        assert!(
+            String::from_utf8_lossy(response.body()).contains("s_server"),
+            "the body is openssl's status page"
+        );
+    }
+
+    #[test]
     #[cfg(not(feature = "rustls"))]
     fn https_without_the_rustls_feature_says_which_feature() {
         let server = Loopback::answer_at_once("HTTP/1.1 400 Bad Request\r\n\r\n");
