@@ -6,16 +6,18 @@
 //! `postgresql` package puts them in `/usr/lib/postgresql/*/bin`), found
 //! there, on `PATH` or in `STUBAUDIT_PG_BIN`. `initdb` refuses to run as
 //! root, so as root the binaries run as the `postgres` user (`runuser`).
-//! When PostgreSQL is missing the tests say so on stderr and pass, unless
+//! When PostgreSQL is missing the tests say so on stderr (once, past the
+//! test harness's output capture) and pass, unless
 //! `STUBAUDIT_REQUIRE_POSTGRES` is set (CI sets it), which makes them fail.
 //! A watcher process stops the cluster and removes its directory when the
 //! test process exits, however it exits.
 
+use std::io::Write;
 use std::net::TcpListener;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
 use super::PostgresDatabase;
@@ -36,10 +38,16 @@ pub(super) fn cluster() -> Option<&'static Cluster> {
             if std::env::var_os("STUBAUDIT_REQUIRE_POSTGRES").is_some() {
                 panic!("STUBAUDIT_REQUIRE_POSTGRES is set, but: {reason}");
             }
-            eprintln!(
-                "\n*** SKIPPED: a PostgreSQL test did not run: {reason}\n*** install PostgreSQL \
-                 (Debian: apt-get install postgresql) to run it\n"
-            );
+            // Once per test process, and past libtest's capture (which
+            // hides `eprintln!` of passing tests): a skip must be seen.
+            static SAID: AtomicBool = AtomicBool::new(false);
+            if !SAID.swap(true, Ordering::SeqCst) {
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "\n*** SKIPPED: the PostgreSQL tests did not run: {reason}\n*** install \
+                     PostgreSQL (Debian: apt-get install postgresql) to run them\n"
+                );
+            }
             None
         }
     }
