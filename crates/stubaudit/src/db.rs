@@ -1,15 +1,21 @@
 //! The database boundary: the [`Database`] trait (statements with typed
-//! [`Value`] parameters, [`Row`] results, transactions), its mockall mock
-//! [`MockDatabase`], a real embedded adapter [`SqliteDatabase`] (feature
-//! `sqlite`, on by default) and [`DbStub`], a strict scripted fake.
+//! [`Value`] parameters, [`Row`] results, transactions) and its async twin
+//! [`AsyncDatabase`], their mockall mocks `MockDatabase` and
+//! `MockAsyncDatabase` (feature `mock`), the real adapters `SqliteDatabase`
+//! (feature `sqlite`, on by default; both traits) and `PostgresDatabase`
+//! (feature `postgres`; async), and [`DbStub`], a strict scripted fake of
+//! both traits.
 //!
 //! It owns its own small value and row types instead of a driver's, so that
 //! the trait (and every double of it) stays independent of any one driver;
 //! an adapter converts in a few lines.
 
+mod async_database;
 mod journal;
 mod matcher;
 mod mismatch;
+#[cfg(feature = "postgres")]
+mod postgres;
 mod row;
 mod sql;
 #[cfg(feature = "sqlite")]
@@ -20,10 +26,17 @@ mod value;
 use std::fmt;
 use std::sync::Arc;
 
+#[cfg(feature = "mock")]
+pub use async_database::MockAsyncDatabase;
+pub use async_database::{AsyncDatabase, AsyncTransactionWork};
 pub use journal::{RecordedStatement, StatementKind};
 pub use matcher::{sql, StatementMatcher};
+#[cfg(feature = "postgres")]
+#[cfg_attr(docsrs, doc(cfg(feature = "postgres")))]
+pub use postgres::PostgresDatabase;
 pub use row::Row;
 #[cfg(feature = "sqlite")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sqlite")))]
 pub use sqlite::SqliteDatabase;
 pub use stub::{DbStub, StatementRoute};
 pub use value::{FromValue, Value};
@@ -32,9 +45,10 @@ pub use value::{FromValue, Value};
 ///
 /// Production code takes a `D: Database` (or a `&dyn Database`) and keeps its
 /// own SQL and row mapping, so that all of it runs under test against a
-/// `SqliteDatabase`, a [`DbStub`] or a [`MockDatabase`]. Parameters are
-/// positional (`?1`, `?2`, … or `?`).
-#[mockall::automock]
+/// `SqliteDatabase`, a [`DbStub`] or a `MockDatabase` (feature `mock`).
+/// Parameters are positional (`?1`, `?2`, … or `?`). For async drivers, see
+/// [`AsyncDatabase`].
+#[cfg_attr(feature = "mock", mockall::automock)]
 pub trait Database {
     /// Runs a statement that returns no rows (`INSERT`, `UPDATE`, `DELETE`,
     /// DDL) and returns the number of rows it changed.
@@ -126,8 +140,12 @@ impl<F: FnMut(&dyn Database) -> Result<(), DbError>> TransactionWork for F {}
 /// Why a statement failed.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DbError {
-    /// The database rejected the statement or failed; the text says why.
+    /// SQLite rejected the statement or failed; the text says why.
     Sqlite(String),
+    /// PostgreSQL rejected the statement (the text starts with its SQLSTATE
+    /// code, `42P01: relation "links" does not exist`), or the connection
+    /// failed; the text says why.
+    Postgres(String),
     /// [`Row::get`] asked for a column the row does not have.
     NoSuchColumn(String),
     /// [`Row::get`] asked for a type the column's value cannot convert to.
@@ -146,7 +164,9 @@ pub enum DbError {
 impl fmt::Display for DbError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            DbError::Sqlite(reason) => write!(f, "database error: {reason}"),
+            DbError::Sqlite(reason) | DbError::Postgres(reason) => {
+                write!(f, "database error: {reason}")
+            }
             DbError::NoSuchColumn(column) => write!(f, "no column `{column}` in the row"),
             DbError::Type {
                 column,

@@ -1,6 +1,9 @@
 //! The HTTP boundary: the [`HttpClient`] trait over `http::Request<Vec<u8>>` /
-//! `http::Response<Vec<u8>>`, its mockall mock [`MockHttpClient`], and
-//! [`HttpStub`], a strict scripted fake.
+//! `http::Response<Vec<u8>>` and its async twin [`AsyncHttpClient`], their
+//! mockall mocks `MockHttpClient` and `MockAsyncHttpClient` (feature
+//! `mock`), the real adapters `UreqClient` (feature `ureq`) and
+//! `ReqwestClient` (feature `reqwest`), HTTPS with feature `rustls`, and
+//! [`HttpStub`], a strict scripted fake of both traits.
 //!
 //! It leans on the `http` crate for the request and response types, because
 //! every Rust HTTP client converts to and from them, so an adapter is a few
@@ -8,6 +11,7 @@
 //! `stubaudit::http` reads like the `http` crate itself (`Request::builder()`,
 //! `Method`, `StatusCode`, `header`).
 
+mod delay;
 mod journal;
 #[cfg(all(test, any(feature = "ureq", feature = "reqwest")))]
 mod loopback;
@@ -36,10 +40,12 @@ pub use ::http::{
 pub use journal::RecordedRequest;
 pub use matcher::{delete, get, head, method, patch, post, put, RequestMatcher};
 #[cfg(feature = "reqwest")]
+#[cfg_attr(docsrs, doc(cfg(feature = "reqwest")))]
 pub use reqwest_client::ReqwestClient;
 pub use stub::{HttpStub, Route};
 pub use template::{json, json_value, status, text, ResponseTemplate};
 #[cfg(feature = "ureq")]
+#[cfg_attr(docsrs, doc(cfg(feature = "ureq")))]
 pub use ureq_client::UreqClient;
 
 /// An HTTP request with its body read into memory.
@@ -66,10 +72,11 @@ pub type Response<B = Vec<u8>> = ::http::Response<B>;
 ///
 /// Production code takes an `H: HttpClient` (or a `&dyn HttpClient`) and does
 /// its own request building and response parsing, so that all of it runs
-/// under test when a test passes an [`HttpStub`] or a [`MockHttpClient`].
+/// under test when a test passes an [`HttpStub`] or a `MockHttpClient`
+/// (feature `mock`).
 /// A response with status 4xx or 5xx is still `Ok`: the status is data for the
 /// caller to interpret; `Err` means no response arrived.
-#[mockall::automock]
+#[cfg_attr(feature = "mock", mockall::automock)]
 pub trait HttpClient {
     /// Sends `request` and waits for the whole response.
     fn send(&self, request: Request) -> Result<Response, HttpError>;
@@ -101,7 +108,8 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 /// for production code that runs on an async runtime.
 ///
 /// `send` returns a boxed future rather than being an `async fn`, so that
-/// `dyn AsyncHttpClient` works and [`MockAsyncHttpClient`] can be generated;
+/// `dyn AsyncHttpClient` works and `MockAsyncHttpClient` (feature `mock`)
+/// can be generated;
 /// an implementation is `Box::pin(async move { … })`. [`HttpStub`]
 /// implements both traits; its future is ready at once, so any executor
 /// runs it.
@@ -126,7 +134,7 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 /// # }
 /// # Ok::<(), stubaudit::http::http_crate::Error>(())
 /// ```
-#[mockall::automock]
+#[cfg_attr(feature = "mock", mockall::automock)]
 pub trait AsyncHttpClient {
     /// Sends `request`; the future resolves to the whole response.
     fn send(&self, request: Request) -> BoxFuture<'_, Result<Response, HttpError>>;

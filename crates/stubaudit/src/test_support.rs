@@ -30,6 +30,34 @@ pub(crate) fn panic_message(work: impl FnOnce()) -> String {
     masked
 }
 
+/// Where `work` panicked (`file:line`), as the panic hook saw it.
+///
+/// The hook is process-wide: this installs, once, one that records the
+/// location for the panicking thread and then runs the previous hook, so
+/// other tests running at the same time are unaffected.
+pub(crate) fn panic_location(work: impl FnOnce()) -> Option<String> {
+    use std::cell::RefCell;
+    use std::sync::Once;
+
+    thread_local! {
+        static LOCATION: RefCell<Option<String>> = const { RefCell::new(None) };
+    }
+    static HOOK: Once = Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let location = info
+                .location()
+                .map(|location| format!("{}:{}", location.file(), location.line()));
+            LOCATION.with(|slot| *slot.borrow_mut() = location);
+            previous(info);
+        }));
+    });
+    LOCATION.with(|slot| *slot.borrow_mut() = None);
+    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work));
+    LOCATION.with(|slot| slot.borrow_mut().take())
+}
+
 /// Runs `future` on this thread until it completes.
 pub(crate) fn block_on<F: std::future::Future>(future: F) -> F::Output {
     use std::sync::Arc;

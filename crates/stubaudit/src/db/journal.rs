@@ -10,9 +10,11 @@ use super::Value;
 /// How a statement reached the stub.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StatementKind {
-    /// Through [`Database::execute`](super::Database::execute).
+    /// Through [`Database::execute`](super::Database::execute) or
+    /// [`AsyncDatabase::execute`](super::AsyncDatabase::execute).
     Execute,
-    /// Through [`Database::query`](super::Database::query).
+    /// Through [`Database::query`](super::Database::query) or
+    /// [`AsyncDatabase::query`](super::AsyncDatabase::query).
     Query,
     /// A [`Database::transaction`](super::Database::transaction) began.
     Begin,
@@ -39,6 +41,15 @@ pub struct RecordedStatement {
 }
 
 impl RecordedStatement {
+    /// Whether this entry is a transaction boundary (`BEGIN`, `COMMIT`,
+    /// `ROLLBACK`) rather than a statement.
+    pub fn is_transaction_boundary(&self) -> bool {
+        matches!(
+            self.kind,
+            StatementKind::Begin | StatementKind::Commit | StatementKind::Rollback
+        )
+    }
+
     /// The SQL after normalisation, as routes compare it.
     pub fn normalized_sql(&self) -> String {
         normalize(&self.sql)

@@ -1,6 +1,8 @@
 //! SQL normalisation, so a [`DbStub`](super::DbStub) route matches the
 //! statement however it is laid out: comments dropped, whitespace collapsed,
-//! unquoted words upper-cased, one space between tokens, no trailing `;`.
+//! unquoted words upper-cased, one space between tokens, no trailing `;`,
+//! and positional parameters in one style: SQLite's `?` and `?1` and
+//! PostgreSQL's `$1` all read `?N`, numbered as each engine numbers them.
 //! Also the clause-per-line layout the mismatch diff uses.
 //!
 //! A small hand-written tokenizer (plain std): a full SQL parser would know
@@ -128,7 +130,32 @@ fn tokens(sql: &str) -> Vec<Token> {
     while tokens.last() == Some(&Token::Punct(';')) {
         tokens.pop();
     }
+    number_placeholders(&mut tokens);
     tokens
+}
+
+/// `?`, `?N` and `$N` as `?N`. A bare `?` takes the number after the
+/// largest one so far, as SQLite numbers it, so `? , ?` and `$1, $2` and
+/// `?1, ?2` are one statement.
+fn number_placeholders(tokens: &mut [Token]) {
+    let mut largest: u64 = 0;
+    for token in tokens {
+        let Token::Word(word) = token else {
+            continue;
+        };
+        let number = match word.strip_prefix(['?', '$']) {
+            Some("") if word == "?" => largest + 1,
+            Some(digits) if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) => {
+                match digits.parse::<u64>() {
+                    Ok(number) => number,
+                    Err(_) => continue,
+                }
+            }
+            _ => continue,
+        };
+        largest = largest.max(number);
+        *word = format!("?{number}");
+    }
 }
 
 fn closing_quote(open: char) -> Option<char> {
@@ -181,6 +208,27 @@ mod tests {
     #[test]
     fn layout_keeps_commas_in_quotes_on_one_line() {
         assert_eq!(layout("select 'a, b', c"), "SELECT 'a, b',\n  C");
+    }
+
+    #[test]
+    fn placeholder_styles_normalise_alike() {
+        let sqlite_numbered = normalize("select * from t where a = ?1 and b = ?2");
+        assert_eq!(sqlite_numbered, "SELECT * FROM T WHERE A = ?1 AND B = ?2");
+        assert_eq!(
+            normalize("select * from t where a = ? and b = ?"),
+            sqlite_numbered
+        );
+        assert_eq!(
+            normalize("select * from t where a = $1 and b = $2"),
+            sqlite_numbered
+        );
+        // A bare `?` after `?5` is `?6`, as SQLite numbers it.
+        assert_eq!(normalize("values (?5, ?)"), "VALUES (?5, ?6)");
+        // Not placeholders: named parameters, `$` words, quoted text.
+        assert_eq!(
+            normalize("select :name, $tag, '$1 ?' from t"),
+            "SELECT :NAME, $TAG, '$1 ?' FROM T"
+        );
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! [`DbStub`]: the strict scripted fake of [`Database`]. Statements are
+//! [`DbStub`]: the strict scripted fake of [`Database`] and
+//! [`AsyncDatabase`](super::AsyncDatabase). Statements are
 //! scripted up front and matched after SQL normalisation; a statement no
 //! route accepts panics with a diff of the normalised SQL against the
 //! closest routes; routes not called as scripted fail
@@ -14,11 +15,12 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use super::journal::{RecordedStatement, StatementKind};
 use super::matcher::StatementMatcher;
 use super::mismatch;
-use super::{Database, DbError, Row, TransactionWork, Value};
+use super::{AsyncTransactionWork, Database, DbError, Row, TransactionWork, Value};
+use crate::http::BoxFuture;
 use crate::times::{self, Times};
 use crate::verdict;
 
-/// A strict scripted fake [`Database`].
+/// A strict scripted fake [`Database`] and [`AsyncDatabase`](super::AsyncDatabase).
 ///
 /// ```
 /// use stubaudit::db::{sql, Database, DbStub, Row};
@@ -47,9 +49,16 @@ use crate::verdict;
 ///   [`returns`](StatementRoute::returns) gives `query` its rows (and
 ///   `execute` their number), [`fails`](StatementRoute::fails) an error to
 ///   both. Several outcomes answer successive calls; the last one repeats.
+/// * The SQL is compared normalised: layout, comments, case of unquoted words
+///   and a trailing `;` do not matter, and the placeholder styles `?`, `?1`
+///   and `$1` are one style, so a route written for SQLite matches the
+///   PostgreSQL spelling of the statement.
 /// * [`transaction`](Database::transaction) runs the work against the stub
 ///   itself and journals `BEGIN` and `COMMIT` / `ROLLBACK` around it; nothing
 ///   is undone.
+/// * The [`AsyncDatabase`](super::AsyncDatabase) methods answer from the same routes and journal;
+///   their futures are ready at once, so any executor runs them, and an
+///   unmatched statement panics in the call itself.
 /// * A statement no route accepts makes the call panic with the closest
 ///   routes, a ✓/✗ per criterion and a diff of the normalised SQL.
 /// * [`verify`](Self::verify) panics when a route was not called as scripted;
@@ -87,10 +96,25 @@ enum Outcome {
 }
 
 impl RouteState {
-    /// `INSERT …, once, called 0 times (defined at file:line:col)`.
+    /// `execute INSERT …, once, called 0 times (defined at file:line:col)`:
+    /// the statement kind its outcomes answer (`query` for rows, `execute`
+    /// for a count), when they say.
     pub(super) fn describe(&self) -> String {
+        let rows = self
+            .outcomes
+            .iter()
+            .any(|outcome| matches!(outcome, Outcome::Rows(_)));
+        let count = self
+            .outcomes
+            .iter()
+            .any(|outcome| matches!(outcome, Outcome::Affects(_)));
+        let kind = match (rows, count) {
+            (true, false) => "query ",
+            (false, true) => "execute ",
+            _ => "",
+        };
         format!(
-            "{}, {}, called {} (defined at {})",
+            "{kind}{}, {}, called {} (defined at {})",
             self.matcher.normalized(),
             self.times.describe(),
             times::count(self.calls),
@@ -128,10 +152,36 @@ impl DbStub {
         }
     }
 
-    /// Every statement received so far, matched or not, with the
-    /// transaction boundaries, in order.
+    /// Every statement received so far, matched or not, in order, with the
+    /// transaction boundaries: a transaction appears as a `BEGIN` entry, its
+    /// statements, then `COMMIT` or `ROLLBACK` ([`StatementKind::Begin`],
+    /// …), so a test can assert what ran inside it. For the statements
+    /// alone, use [`executed`](Self::executed).
+    ///
+    /// ```
+    /// use stubaudit::db::{sql, Database, DbStub, StatementKind};
+    ///
+    /// let db = DbStub::new().on(sql("DELETE FROM links")).affects(2).once();
+    /// db.transaction(&mut |tx| tx.execute("DELETE FROM links", &[]).map(drop))?;
+    /// let kinds: Vec<StatementKind> = db.statements().iter().map(|statement| statement.kind).collect();
+    /// assert_eq!(kinds, [StatementKind::Begin, StatementKind::Execute, StatementKind::Commit]);
+    /// assert_eq!(db.executed().len(), 1);
+    /// # Ok::<(), stubaudit::db::DbError>(())
+    /// ```
     pub fn statements(&self) -> Vec<RecordedStatement> {
         self.lock().journal.clone()
+    }
+
+    /// The statements received so far (`execute` and `query` calls, matched
+    /// or not), in order, without the transaction boundaries that
+    /// [`statements`](Self::statements) lists.
+    pub fn executed(&self) -> Vec<RecordedStatement> {
+        self.lock()
+            .journal
+            .iter()
+            .filter(|statement| !statement.is_transaction_boundary())
+            .cloned()
+            .collect()
     }
 
     /// Panics when a route was not called as often as scripted, or when a
@@ -153,6 +203,7 @@ impl DbStub {
     }
 
     /// The outcome for one statement, or a panic naming the closest routes.
+    #[track_caller]
     fn answer(&self, kind: StatementKind, sql: &str, params: &[Value]) -> Option<Outcome> {
         let mut statement = RecordedStatement {
             kind,
@@ -205,12 +256,10 @@ impl State {
         let journal: Vec<String> = self
             .journal
             .iter()
-            .map(|statement| match (statement.kind, statement.route) {
-                (StatementKind::Begin | StatementKind::Commit | StatementKind::Rollback, _) => {
-                    statement.summary()
-                }
-                (_, Some(route)) => format!("{} -> route {route}", statement.summary()),
-                (_, None) => format!("{} -> no route", statement.summary()),
+            .map(|statement| match statement.route {
+                _ if statement.is_transaction_boundary() => statement.summary(),
+                Some(route) => format!("{} -> route {route}", statement.summary()),
+                None => format!("{} -> no route", statement.summary()),
             })
             .collect();
         verdict::verify_message("DbStub", &unmet, self.unmatched, &journal)
@@ -231,6 +280,7 @@ impl Drop for Shared {
 }
 
 impl Database for DbStub {
+    #[track_caller]
     fn execute(&self, sql: &str, params: &[Value]) -> Result<u64, DbError> {
         match self.answer(StatementKind::Execute, sql, params) {
             None => Ok(0),
@@ -240,6 +290,7 @@ impl Database for DbStub {
         }
     }
 
+    #[track_caller]
     fn query(&self, sql: &str, params: &[Value]) -> Result<Vec<Row>, DbError> {
         match self.answer(StatementKind::Query, sql, params) {
             None | Some(Outcome::Affects(_)) => Ok(Vec::new()),
@@ -256,6 +307,32 @@ impl Database for DbStub {
             Err(_) => self.record_boundary(StatementKind::Rollback, "ROLLBACK"),
         }
         result
+    }
+}
+
+/// The same routes and journal as the [`Database`] methods; each future is
+/// ready when returned.
+impl super::AsyncDatabase for DbStub {
+    #[track_caller]
+    fn execute(&self, sql: &str, params: &[Value]) -> BoxFuture<'_, Result<u64, DbError>> {
+        Box::pin(std::future::ready(Database::execute(self, sql, params)))
+    }
+
+    #[track_caller]
+    fn query(&self, sql: &str, params: &[Value]) -> BoxFuture<'_, Result<Vec<Row>, DbError>> {
+        Box::pin(std::future::ready(Database::query(self, sql, params)))
+    }
+
+    fn transaction(&self, work: AsyncTransactionWork) -> BoxFuture<'_, Result<(), DbError>> {
+        Box::pin(async move {
+            self.record_boundary(StatementKind::Begin, "BEGIN");
+            let result = work.run(self).await;
+            match &result {
+                Ok(()) => self.record_boundary(StatementKind::Commit, "COMMIT"),
+                Err(_) => self.record_boundary(StatementKind::Rollback, "ROLLBACK"),
+            }
+            result
+        })
     }
 }
 
@@ -446,6 +523,73 @@ mod tests {
     #[should_panic(expected = "route 1: DELETE FROM LINKS, at least 1 time, called 0 times")]
     fn dropping_the_last_clone_verifies() {
         let _db = DbStub::new().on(sql("DELETE FROM links")).at_least(1);
+    }
+
+    #[test]
+    fn the_async_twin_shares_routes_and_journal() {
+        use crate::db::{AsyncDatabase, AsyncTransactionWork};
+        use crate::test_support::block_on;
+
+        let db = links_stub();
+        let async_db: &dyn AsyncDatabase = &db;
+        // PostgreSQL's `$1` matches the route written with SQLite's `?1`.
+        let rows = block_on(async_db.query(
+            "SELECT id, url FROM links WHERE url = $1",
+            &["https://a".into()],
+        ))
+        .expect("scripted");
+        assert_eq!(rows[0].get::<i64>("id"), Ok(7));
+        let work = AsyncTransactionWork::new(|tx| {
+            Box::pin(async move {
+                tx.execute(
+                    "INSERT INTO links (url, title) VALUES (?, ?)",
+                    &["https://a".into(), "A".into()],
+                )
+                .await
+                .map(drop)
+            })
+        });
+        assert_eq!(block_on(async_db.transaction(work)), Ok(()));
+        let kinds: Vec<StatementKind> = db
+            .statements()
+            .iter()
+            .map(|statement| statement.kind)
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                StatementKind::Query,
+                StatementKind::Begin,
+                StatementKind::Execute,
+                StatementKind::Commit
+            ]
+        );
+        let executed: Vec<StatementKind> = db
+            .executed()
+            .iter()
+            .map(|statement| statement.kind)
+            .collect();
+        assert_eq!(executed, [StatementKind::Query, StatementKind::Execute]);
+        db.verify();
+    }
+
+    #[test]
+    fn a_mismatch_panic_points_at_the_call_not_into_stubaudit() {
+        use crate::db::AsyncDatabase;
+        use crate::test_support::panic_location;
+
+        let db = DbStub::new();
+        let sync_line = line!() + 2;
+        let sync = panic_location(|| {
+            let _ = Database::query(&db, "SELECT 1", &[]);
+        });
+        assert_eq!(sync, Some(format!("{}:{sync_line}", file!())));
+        let async_line = line!() + 2;
+        let asynchronous = panic_location(|| {
+            drop(AsyncDatabase::execute(&db, "DELETE FROM links", &[]));
+        });
+        assert_eq!(asynchronous, Some(format!("{}:{async_line}", file!())));
+        let _ = panic_message(move || drop(db));
     }
 
     #[test]

@@ -20,8 +20,8 @@ pub struct RecordedRequest {
     pub headers: HeaderMap,
     /// The request body.
     pub body: Vec<u8>,
-    /// The index (in registration order, from 0) of the route that answered,
-    /// or `None` when no route matched.
+    /// The route that answered, numbered from 1 in the order routes were
+    /// added (as messages print it), or `None` when no route matched.
     pub route: Option<usize>,
 }
 
@@ -44,6 +44,24 @@ impl RecordedRequest {
     /// The query parameters, percent-decoded, in the order sent.
     pub fn query_pairs(&self) -> Vec<(String, String)> {
         parse_query(self.uri.query().unwrap_or(""))
+    }
+
+    /// The host the request is for: the URI's, or for a relative URI the
+    /// `host` header's, without the port.
+    pub fn host(&self) -> Option<&str> {
+        if let Some(host) = self.uri.host() {
+            return Some(host);
+        }
+        let header = self.header("host")?;
+        // `[::1]:8080` keeps its brackets; `example.com:8080` loses the port.
+        Some(match header.rsplit_once(':') {
+            Some((host, port))
+                if !port.contains(']') && port.bytes().all(|b| b.is_ascii_digit()) =>
+            {
+                host
+            }
+            _ => header,
+        })
     }
 
     /// The first value of header `name` (case-insensitive), if it is text.

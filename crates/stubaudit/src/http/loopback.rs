@@ -5,6 +5,9 @@
 //! Plain std (`TcpListener` in a thread) so the adapter tests need no server
 //! crate; every read has a timeout, so a broken client cannot hang a test.
 
+#[cfg(feature = "rustls")]
+pub(crate) mod tls;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::mpsc::{self, Receiver};
@@ -49,6 +52,23 @@ impl Loopback {
         Loopback { base, received }
     }
 
+    /// Answers one connection with `response` as soon as it is accepted,
+    /// without reading: a plain-HTTP server's reply to a TLS handshake (a
+    /// `400`), with no wait for a request line that never comes.
+    pub(crate) fn answer_at_once(response: &'static str) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
+        let base = format!("http://{}", listener.local_addr().expect("a local address"));
+        let (_sender, received) = mpsc::channel();
+        thread::spawn(move || {
+            if let Ok((mut stream, _)) = listener.accept() {
+                let _ = stream.write_all(response.as_bytes());
+                // Let the client read it before the connection closes.
+                thread::sleep(Duration::from_millis(500));
+            }
+        });
+        Loopback { base, received }
+    }
+
     /// Accepts one connection and never answers (for timeouts).
     pub(crate) fn silent() -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
@@ -71,6 +91,13 @@ impl Loopback {
             .recv_timeout(Duration::from_secs(5))
             .expect("the server received a request")
     }
+}
+
+/// A port nobody listened on a moment ago.
+#[cfg(feature = "rustls")]
+pub(crate) fn free_port() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
+    listener.local_addr().expect("a local address").port()
 }
 
 /// A base URL nobody listens on.

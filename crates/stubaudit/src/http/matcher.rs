@@ -4,8 +4,14 @@
 //!
 //! It leans on `serde_json` for JSON equality and JSON subsets, because
 //! comparing parsed values ignores key order and whitespace, which a client is
-//! free to choose.
+//! free to choose; and on `regex` for the regex matchers: the Rust project's
+//! own engine, maintained with the compiler, and linear in time on every
+//! input, so a pattern in a test can never hang it.
 
+use std::fmt;
+use std::sync::Arc;
+
+use regex::Regex;
 use serde_json::Value;
 
 use super::journal::{parse_query, RecordedRequest};
@@ -31,13 +37,41 @@ use crate::verdict::Check;
 /// [`path_prefix`](Self::path_prefix). A `?query` in the path adds
 /// [`query`](Self::query) criteria. Query parameters and headers are subsets:
 /// the request may carry more.
+///
+/// Beyond those: the URI's [`scheme`](Self::scheme) and
+/// [`host`](Self::host), regexes on the path and on header values
+/// ([`path_regex`](Self::path_regex), [`header_regex`](Self::header_regex)),
+/// and any check of your own ([`matching`](Self::matching)):
+///
+/// ```
+/// use stubaudit::http::{get, HttpClient, HttpStub, Request};
+///
+/// let http = HttpStub::new()
+///     .on(get("/")
+///         .scheme("https")
+///         .host("api.example.com")
+///         .path_regex(r"^/v[12]/users/\d+$")
+///         .header_regex("authorization", r"^Bearer \S+$")
+///         .matching("a trace id", |request| request.header("x-trace").is_some_and(|id| id.len() == 8)))
+///     .any_times();
+/// let request = Request::builder()
+///     .uri("https://api.example.com/v2/users/42")
+///     .header("authorization", "Bearer t0k3n")
+///     .header("x-trace", "a1b2c3d4")
+///     .body(Vec::new())?;
+/// assert_eq!(http.send(request).map(|response| response.status().as_u16()), Ok(200));
+/// # Ok::<(), stubaudit::http::http_crate::Error>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct RequestMatcher {
     method: Option<Method>,
+    scheme: Option<String>,
+    host: Option<String>,
     path: PathPattern,
     query: Vec<(String, String)>,
-    headers: Vec<(HeaderName, String)>,
+    headers: Vec<(HeaderName, ValuePattern)>,
     body: Option<BodyMatcher>,
+    custom: Vec<Custom>,
 }
 
 #[derive(Debug, Clone)]
@@ -46,6 +80,55 @@ enum PathPattern {
     Exact(String),
     Prefix(String),
     Glob(String),
+    Regex(Regex),
+}
+
+/// A header value: exactly this text, or text a regex finds a match in.
+#[derive(Debug, Clone)]
+enum ValuePattern {
+    Exact(String),
+    Regex(Regex),
+}
+
+impl ValuePattern {
+    fn matches(&self, value: &str) -> bool {
+        match self {
+            ValuePattern::Exact(exact) => exact == value,
+            ValuePattern::Regex(regex) => regex.is_match(value),
+        }
+    }
+}
+
+impl fmt::Display for ValuePattern {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ValuePattern::Exact(exact) => f.write_str(exact),
+            ValuePattern::Regex(regex) => write!(f, "/{regex}/"),
+        }
+    }
+}
+
+/// A check of the test's own: a description for messages and a predicate.
+#[derive(Clone)]
+struct Custom {
+    description: String,
+    predicate: Arc<dyn Fn(&RecordedRequest) -> bool + Send + Sync>,
+}
+
+impl fmt::Debug for Custom {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Custom")
+            .field("description", &self.description)
+            .finish_non_exhaustive()
+    }
+}
+
+#[track_caller]
+fn compile(pattern: &str) -> Regex {
+    match Regex::new(pattern) {
+        Ok(regex) => regex,
+        Err(error) => panic!("stubaudit: `{pattern}` is not a valid regex: {error}"),
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -96,11 +179,68 @@ impl RequestMatcher {
     pub fn any() -> Self {
         RequestMatcher {
             method: None,
+            scheme: None,
+            host: None,
             path: PathPattern::Any,
             query: Vec::new(),
             headers: Vec::new(),
             body: None,
+            custom: Vec::new(),
         }
+    }
+
+    /// Requires this URI scheme (`https`, `http`; case-insensitive). A
+    /// request with a relative URI (`/path`) has no scheme and fails it.
+    pub fn scheme(mut self, scheme: &str) -> Self {
+        self.scheme = Some(scheme.to_ascii_lowercase());
+        self
+    }
+
+    /// Requires this host (case-insensitive): the URI's, or for a relative
+    /// URI the `host` header's, without the port.
+    pub fn host(mut self, host: &str) -> Self {
+        self.host = Some(host.to_ascii_lowercase());
+        self
+    }
+
+    /// Requires the path to contain a match of regex `pattern` (anchor it
+    /// with `^…$` for the whole path).
+    ///
+    /// # Panics
+    ///
+    /// When `pattern` is not a valid regex.
+    #[track_caller]
+    pub fn path_regex(mut self, pattern: &str) -> Self {
+        self.path = PathPattern::Regex(compile(pattern));
+        self
+    }
+
+    /// Requires header `name` with a value that regex `pattern` finds a
+    /// match in.
+    ///
+    /// # Panics
+    ///
+    /// When `name` is not a valid header name or `pattern` not a valid regex.
+    #[track_caller]
+    pub fn header_regex(mut self, name: &str, pattern: &str) -> Self {
+        let header_name = header_name(name);
+        self.headers
+            .push((header_name, ValuePattern::Regex(compile(pattern))));
+        self
+    }
+
+    /// Requires `predicate` to accept the request; `description` names the
+    /// check in mismatch messages (`✗ custom  a trace id`).
+    pub fn matching(
+        mut self,
+        description: &str,
+        predicate: impl Fn(&RecordedRequest) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.custom.push(Custom {
+            description: description.to_owned(),
+            predicate: Arc::new(predicate),
+        });
+        self
     }
 
     /// Requires this method.
@@ -141,11 +281,9 @@ impl RequestMatcher {
     /// When `name` is not a valid header name.
     #[track_caller]
     pub fn header(mut self, name: &str, value: &str) -> Self {
-        let header_name = match HeaderName::from_bytes(name.as_bytes()) {
-            Ok(header_name) => header_name,
-            Err(_) => panic!("stubaudit: `{name}` is not a valid header name"),
-        };
-        self.headers.push((header_name, value.to_owned()));
+        let header_name = header_name(name);
+        self.headers
+            .push((header_name, ValuePattern::Exact(value.to_owned())));
         self
     }
 
@@ -191,15 +329,27 @@ impl RequestMatcher {
         self
     }
 
-    /// `GET /path?query`, for messages.
+    /// `GET /path`, `GET https://host/path`, for messages.
     pub(crate) fn summary(&self) -> String {
         let method = self.method.as_ref().map_or("*", Method::as_str);
-        let path = match &self.path {
+        let origin = match (&self.scheme, &self.host) {
+            (None, None) => String::new(),
+            (scheme, host) => format!(
+                "{}://{}",
+                scheme.as_deref().unwrap_or("*"),
+                host.as_deref().unwrap_or("*")
+            ),
+        };
+        format!("{method} {origin}{}", self.path_description())
+    }
+
+    fn path_description(&self) -> String {
+        match &self.path {
             PathPattern::Any => "*".to_owned(),
             PathPattern::Exact(path) | PathPattern::Glob(path) => path.clone(),
             PathPattern::Prefix(prefix) => format!("{prefix}…"),
-        };
-        format!("{method} {path}")
+            PathPattern::Regex(regex) => format!("/{regex}/"),
+        }
     }
 
     /// Whether `request` passes every criterion.
@@ -210,7 +360,26 @@ impl RequestMatcher {
     /// Every criterion checked against `request`, in a fixed order: method,
     /// path, query, headers, body.
     pub(crate) fn checks(&self, request: &RecordedRequest) -> Vec<Check> {
-        let mut checks = vec![self.check_method(request), self.check_path(request)];
+        let mut checks = vec![self.check_method(request)];
+        if let Some(scheme) = &self.scheme {
+            let found = request.uri.scheme_str().map(str::to_ascii_lowercase);
+            checks.push(simple_check(
+                "scheme",
+                scheme,
+                found.as_deref() == Some(scheme.as_str()),
+                found.as_deref().unwrap_or("none (a relative URI)"),
+            ));
+        }
+        if let Some(host) = &self.host {
+            let found = request.host().map(|found| found.to_ascii_lowercase());
+            checks.push(simple_check(
+                "host",
+                host,
+                found.as_deref() == Some(host.as_str()),
+                found.as_deref().unwrap_or("none"),
+            ));
+        }
+        checks.push(self.check_path(request));
         let query_pairs = request.query_pairs();
         for (name, value) in &self.query {
             let found: Vec<&str> = query_pairs
@@ -226,7 +395,7 @@ impl RequestMatcher {
                 actual: if ok {
                     String::new()
                 } else {
-                    found_list(name, &found, "=")
+                    found_list(name, &found, "=", "parameter")
                 },
                 diff: None,
             });
@@ -238,7 +407,7 @@ impl RequestMatcher {
                 .iter()
                 .map(|found| String::from_utf8_lossy(found.as_bytes()).into_owned())
                 .collect();
-            let ok = found.iter().any(|found| found == value);
+            let ok = found.iter().any(|found| value.matches(found));
             let found: Vec<&str> = found.iter().map(String::as_str).collect();
             checks.push(Check {
                 criterion: "header",
@@ -247,13 +416,22 @@ impl RequestMatcher {
                 actual: if ok {
                     String::new()
                 } else {
-                    found_list(name.as_str(), &found, ": ")
+                    found_list(name.as_str(), &found, ": ", "header")
                 },
                 diff: None,
             });
         }
         if let Some(body) = &self.body {
             checks.push(check_body(body, &request.body));
+        }
+        for custom in &self.custom {
+            checks.push(Check {
+                criterion: "custom",
+                ok: (custom.predicate)(request),
+                expected: custom.description.clone(),
+                actual: String::new(),
+                diff: None,
+            });
         }
         checks
     }
@@ -291,6 +469,7 @@ impl RequestMatcher {
             PathPattern::Glob(glob) => {
                 (glob_matches(glob.as_bytes(), path.as_bytes()), glob.clone())
             }
+            PathPattern::Regex(regex) => (regex.is_match(path), self.path_description()),
         };
         Check {
             criterion: "path",
@@ -302,16 +481,36 @@ impl RequestMatcher {
     }
 }
 
-/// `found x=1, x=2` or `no x`.
-fn found_list(name: &str, found: &[&str], separator: &str) -> String {
+/// What a request had instead: `x=1, x=2`, or `no x parameter` / `no
+/// accept header` (`kind`) when it had none.
+fn found_list(name: &str, found: &[&str], separator: &str, kind: &str) -> String {
     if found.is_empty() {
-        format!("no {name}")
+        format!("no {name} {kind}")
     } else {
         let found: Vec<String> = found
             .iter()
             .map(|value| format!("{name}{separator}{value}"))
             .collect();
-        format!("found {}", found.join(", "))
+        found.join(", ")
+    }
+}
+
+/// A one-value criterion: `expected`, and `found` when it fails.
+fn simple_check(criterion: &'static str, expected: &str, ok: bool, found: &str) -> Check {
+    Check {
+        criterion,
+        ok,
+        expected: expected.to_owned(),
+        actual: if ok { String::new() } else { found.to_owned() },
+        diff: None,
+    }
+}
+
+#[track_caller]
+fn header_name(name: &str) -> HeaderName {
+    match HeaderName::from_bytes(name.as_bytes()) {
+        Ok(header_name) => header_name,
+        Err(_) => panic!("stubaudit: `{name}` is not a valid header name"),
     }
 }
 
@@ -581,6 +780,118 @@ mod tests {
             "/x",
             "a=2"
         )));
+    }
+
+    fn failures(matcher: &RequestMatcher, request: &RecordedRequest) -> Vec<String> {
+        let mut message = String::new();
+        let failed: Vec<Check> = matcher
+            .checks(request)
+            .into_iter()
+            .filter(|check| !check.ok)
+            .collect();
+        crate::verdict::render_checks(&failed, &mut message);
+        message.lines().map(|line| line.trim().to_owned()).collect()
+    }
+
+    #[test]
+    fn a_missing_or_different_header_reads_plainly() {
+        let matcher = get("/x").header("accept", "text/html").query("page", "2");
+        let different = recorded(
+            Request::builder()
+                .uri("/x?page=3")
+                .header("accept", "application/json")
+                .body(Vec::new())
+                .expect("valid request"),
+        );
+        assert_eq!(
+            failures(&matcher, &different),
+            [
+                "✗ query   page=2; got page=3",
+                "✗ header  accept: text/html; got accept: application/json",
+            ]
+        );
+        assert_eq!(
+            failures(&matcher, &request(Method::GET, "/x", "")),
+            [
+                "✗ query   page=2; got no page parameter",
+                "✗ header  accept: text/html; got no accept header",
+            ]
+        );
+    }
+
+    #[test]
+    fn scheme_and_host_come_from_the_uri_or_the_host_header() {
+        let matcher = get("/x").scheme("HTTPS").host("Api.Example.com");
+        assert!(matcher.matches(&request(Method::GET, "https://api.example.com/x", "")));
+        assert_eq!(
+            failures(
+                &matcher,
+                &request(Method::GET, "http://other.example.com:8080/x", "")
+            ),
+            [
+                "✗ scheme  https; got http",
+                "✗ host    api.example.com; got other.example.com",
+            ]
+        );
+        let relative = recorded(
+            Request::builder()
+                .uri("/x")
+                .header("host", "api.example.com:443")
+                .body(Vec::new())
+                .expect("valid request"),
+        );
+        assert!(get("/x").host("api.example.com").matches(&relative));
+        assert_eq!(
+            failures(&matcher, &relative),
+            ["✗ scheme  https; got none (a relative URI)"]
+        );
+    }
+
+    #[test]
+    fn regexes_match_paths_and_header_values() {
+        let matcher = RequestMatcher::any()
+            .path_regex(r"^/users/\d+$")
+            .header_regex("authorization", "^Bearer ");
+        let authorized = |uri: &str, token: &str| {
+            recorded(
+                Request::builder()
+                    .uri(uri)
+                    .header("authorization", token)
+                    .body(Vec::new())
+                    .expect("valid request"),
+            )
+        };
+        assert!(matcher.matches(&authorized("/users/42", "Bearer abc")));
+        assert_eq!(
+            failures(&matcher, &authorized("/users/me", "Basic abc")),
+            [
+                r"✗ path    /^/users/\d+$/; got /users/me",
+                "✗ header  authorization: /^Bearer /; got authorization: Basic abc",
+            ]
+        );
+        assert_eq!(matcher.summary(), r"* /^/users/\d+$/");
+    }
+
+    #[test]
+    fn a_custom_check_is_named_in_messages() {
+        let matcher = post("/events").matching("an even number of events", |request| {
+            request
+                .body_json()
+                .ok()
+                .and_then(|body| body.as_array().map(Vec::len))
+                .is_some_and(|count| count % 2 == 0)
+        });
+        assert!(matcher.matches(&request(Method::POST, "/events", "[1, 2]")));
+        assert_eq!(
+            failures(&matcher, &request(Method::POST, "/events", "[1]")),
+            ["✗ custom  an even number of events"]
+        );
+    }
+
+    #[test]
+    #[should_panic(expected = "`(` is not a valid regex")]
+    fn an_invalid_regex_panics_at_setup() {
+        let _ = get("/").path_regex("(");
     }
 
     #[test]

@@ -1,9 +1,11 @@
 //! [`ReqwestClient`]: the real [`AsyncHttpClient`] over reqwest (feature
-//! `reqwest`).
+//! `reqwest`; HTTPS with feature `rustls`).
 //!
 //! It leans on reqwest because it is the async client most Rust services
 //! already use; reqwest converts from `http::Request`, so the adapter only
-//! reads the body and maps errors. It needs a tokio runtime, as reqwest does.
+//! reads the body and maps errors: DNS, refused connections and TLS
+//! failures [`HttpError::Connect`], time limits [`HttpError::Timeout`]. It
+//! needs a tokio runtime, as reqwest does.
 
 use std::time::Duration;
 
@@ -11,6 +13,9 @@ use super::{AsyncHttpClient, BoxFuture, HttpError, Request, Response};
 
 /// An [`AsyncHttpClient`] over a [`reqwest::Client`]. Status codes stay
 /// data: 4xx and 5xx responses are `Ok`.
+///
+/// With the `rustls` feature it speaks HTTPS (rustls, the webpki roots);
+/// without it an `https` URL fails with [`HttpError::Connect`] saying so.
 ///
 /// ```no_run
 /// use stubaudit::http::{AsyncHttpClient, Request, ReqwestClient};
@@ -83,7 +88,11 @@ fn from_reqwest(error: ::reqwest::Error) -> HttpError {
         text.push_str(&format!(": {cause}"));
         source = cause.source();
     }
-    if error.is_connect() {
+    let https_without_tls =
+        cfg!(not(feature = "rustls")) && error.url().is_some_and(|url| url.scheme() == "https");
+    if https_without_tls {
+        HttpError::Connect(format!("{text}: HTTPS needs stubaudit's `rustls` feature"))
+    } else if error.is_connect() {
         HttpError::Connect(text)
     } else {
         HttpError::Other(text)
@@ -136,6 +145,76 @@ mod tests {
             .expect("valid request");
         let error = block_on(ReqwestClient::new().send(request)).expect_err("nobody listens");
         assert!(matches!(error, HttpError::Connect(_)), "{error:?}");
+    }
+
+    #[test]
+    fn an_unresolvable_host_is_a_connect_error() {
+        let request = Request::builder()
+            .uri("http://stubaudit-test.invalid/")
+            .body(Vec::new())
+            .expect("valid request");
+        let error = block_on(ReqwestClient::new().send(request)).expect_err("no such host");
+        assert!(matches!(error, HttpError::Connect(_)), "{error:?}");
+    }
+
+    #[test]
+    #[cfg(feature = "rustls")]
+    fn tls_to_a_plain_http_port_is_a_connect_error() {
+        let server = Loopback::answer_at_once(
+            "HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\nconnection: close\r\n\r\n",
+        );
+        let request = Request::builder()
+            .uri(server.base.replacen("http://", "https://", 1))
+            .body(Vec::new())
+            .expect("valid request");
+        let error = block_on(ReqwestClient::new().send(request)).expect_err("no TLS there");
+        assert!(matches!(error, HttpError::Connect(_)), "{error:?}");
+    }
+
+    #[test]
+    #[cfg(feature = "rustls")]
+    fn https_works_and_an_untrusted_certificate_is_a_connect_error() {
+        use crate::http::loopback::tls::TlsServer;
+
+        let Some(server) = TlsServer::start() else {
+            return;
+        };
+        let get = || {
+            Request::builder()
+                .uri(format!("{}/", server.base))
+                .body(Vec::new())
+                .expect("valid request")
+        };
+        let error = block_on(ReqwestClient::new().send(get())).expect_err("untrusted");
+        assert!(
+            matches!(&error, HttpError::Connect(reason) if reason.to_lowercase().contains("certificate")),
+            "{error:?}"
+        );
+        let client = ::reqwest::Client::builder()
+            .danger_accept_invalid_certs(true)
+            .build()
+            .expect("a client");
+        let response =
+            block_on(ReqwestClient::from_client(client).send(get())).expect("an HTTPS response");
+        assert_eq!(response.status(), 200);
+        assert!(
+            String::from_utf8_lossy(response.body()).contains("s_server"),
+            "the body is openssl's status page"
+        );
+    }
+
+    #[test]
+    #[cfg(not(feature = "rustls"))]
+    fn https_without_the_rustls_feature_says_which_feature() {
+        let request = Request::builder()
+            .uri("https://127.0.0.1:9/")
+            .body(Vec::new())
+            .expect("valid request");
+        let error = block_on(ReqwestClient::new().send(request)).expect_err("no TLS");
+        assert!(
+            matches!(&error, HttpError::Connect(reason) if reason.contains("`rustls` feature")),
+            "{error:?}"
+        );
     }
 
     #[test]

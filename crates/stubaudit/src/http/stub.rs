@@ -10,6 +10,7 @@ use std::fmt;
 use std::panic::Location;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
+use super::delay::Delay;
 use super::journal::RecordedRequest;
 use super::matcher::RequestMatcher;
 use super::mismatch;
@@ -175,9 +176,13 @@ impl Drop for Shared {
     }
 }
 
-impl HttpClient for HttpStub {
-    fn send(&self, request: Request) -> Result<Response, HttpError> {
-        let mut recorded = RecordedRequest::new(&request);
+impl HttpStub {
+    /// The response template for `request`, or a panic naming the closest
+    /// routes; at the caller's location, so the panic points at the call of
+    /// `send`, not into this file.
+    #[track_caller]
+    fn answer(&self, request: &Request) -> ResponseTemplate {
+        let mut recorded = RecordedRequest::new(request);
         let mut state = self.lock();
         let chosen = state.routes.iter().position(|route| {
             route.times.allows_another(route.calls) && route.matcher.matches(&recorded)
@@ -199,17 +204,45 @@ impl HttpClient for HttpStub {
             .unwrap_or_else(|| status(200));
         recorded.route = Some(index + 1);
         state.journal.push(recorded);
-        drop(state);
+        template
+    }
+}
+
+impl HttpClient for HttpStub {
+    /// Answers from the first route that accepts the request, after the
+    /// response's [`delay`](ResponseTemplate::delay) if it has one.
+    ///
+    /// # Panics
+    ///
+    /// When no route accepts the request; the panic's location is the call
+    /// of `send` (`#[track_caller]`) when the stub is called through its
+    /// type or a generic parameter. Through `dyn HttpClient` Rust passes no
+    /// caller location on; the routes' `defined at` and the backtrace still
+    /// lead to the test.
+    #[track_caller]
+    fn send(&self, request: Request) -> Result<Response, HttpError> {
+        let template = self.answer(&request);
+        if let Some(delay) = template.delay_duration() {
+            std::thread::sleep(delay);
+        }
         template.render()
     }
 }
 
-/// Answers at once: the future is ready when returned, and an unmatched
-/// request panics in `send` itself, where the test's backtrace points.
+/// Answers at once, or after the response's
+/// [`delay`](ResponseTemplate::delay); an unmatched request panics in
+/// `send` itself, where the caller is, not when the future is polled.
 impl AsyncHttpClient for HttpStub {
+    #[track_caller]
     fn send(&self, request: Request) -> BoxFuture<'_, Result<Response, HttpError>> {
-        let result = HttpClient::send(self, request);
-        Box::pin(std::future::ready(result))
+        let template = self.answer(&request);
+        match template.delay_duration() {
+            None => Box::pin(std::future::ready(template.render())),
+            Some(delay) => Box::pin(async move {
+                Delay::new(delay).await;
+                template.render()
+            }),
+        }
     }
 }
 
@@ -401,6 +434,63 @@ mod tests {
         let response = block_on(client.send(request(Method::GET, "/a", ""))).expect("a response");
         assert_eq!(response.body(), b"async");
         assert_eq!(stub.requests().len(), 1);
+        stub.verify();
+    }
+
+    #[test]
+    fn a_mismatch_panic_points_at_the_call_not_into_stubaudit() {
+        use crate::test_support::panic_location;
+
+        let stub = HttpStub::new().on(get("/a")).any_times();
+        let sync_line = line!() + 2;
+        let sync = panic_location(|| {
+            let _ = HttpClient::send(&stub, request(Method::GET, "/b", ""));
+        });
+        assert_eq!(sync, Some(format!("{}:{sync_line}", file!())));
+        let async_line = line!() + 2;
+        let asynchronous = panic_location(|| {
+            drop(AsyncHttpClient::send(&stub, request(Method::GET, "/b", "")));
+        });
+        assert_eq!(asynchronous, Some(format!("{}:{async_line}", file!())));
+        // Through `dyn`, Rust passes no caller location on: the panic names
+        // the impl; the message's `defined at` and the backtrace still lead
+        // to the test.
+        let client: &dyn AsyncHttpClient = &stub;
+        let through_dyn = panic_location(|| {
+            drop(client.send(request(Method::GET, "/b", "")));
+        });
+        assert!(through_dyn
+            .is_some_and(|location| location.starts_with("crates/stubaudit/src/http/stub.rs:")),);
+        let _ = panic_message(move || drop(stub));
+    }
+
+    #[test]
+    fn a_delayed_response_keeps_the_future_pending_until_it_is_due() {
+        use std::task::{Context, Waker};
+        use std::time::{Duration, Instant};
+
+        let stub = HttpStub::new()
+            .on(get("/slow"))
+            .respond(text(200, "late").delay(Duration::from_millis(40)))
+            .times(2);
+        let client: &dyn AsyncHttpClient = &stub;
+        let started = Instant::now();
+        let mut future = client.send(request(Method::GET, "/slow", ""));
+        let polled = future
+            .as_mut()
+            .poll(&mut Context::from_waker(Waker::noop()));
+        assert!(
+            polled.is_pending(),
+            "not due yet: a timeout around it fires first"
+        );
+        let response = block_on(future).expect("a response");
+        assert!(started.elapsed() >= Duration::from_millis(40));
+        assert_eq!(response.body(), b"late");
+        // A delayed fault: a slow server that then drops the connection.
+        let sync_started = Instant::now();
+        let body = send(&stub, Method::GET, "/slow", "").map(Response::into_body);
+        assert!(sync_started.elapsed() >= Duration::from_millis(40));
+        assert_eq!(body, Ok(b"late".to_vec()));
         stub.verify();
     }
 

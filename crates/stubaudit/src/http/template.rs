@@ -1,9 +1,11 @@
 //! [`ResponseTemplate`]: what a route of an [`HttpStub`](super::HttpStub)
 //! answers — a status, headers and a body, or a fault (timeout, refused
-//! connection) returned as an [`HttpError`].
+//! connection) returned as an [`HttpError`] — and after how long.
 //!
 //! It leans on `http` to build the [`Response`], and on `serde_json` for
 //! [`json_value`].
+
+use std::time::Duration;
 
 use super::{HeaderName, HeaderValue, HttpError, Response, StatusCode};
 
@@ -13,6 +15,7 @@ use super::{HeaderName, HeaderValue, HttpError, Response, StatusCode};
 #[derive(Debug, Clone)]
 pub struct ResponseTemplate {
     answer: Answer,
+    delay: Option<Duration>,
 }
 
 #[derive(Debug, Clone)]
@@ -89,6 +92,7 @@ impl ResponseTemplate {
                 headers: Vec::new(),
                 body: Vec::new(),
             },
+            delay: None,
         }
     }
 
@@ -106,7 +110,40 @@ impl ResponseTemplate {
     pub fn fault(error: HttpError) -> Self {
         ResponseTemplate {
             answer: Answer::Fault(error),
+            delay: None,
         }
+    }
+
+    /// Answers only after `delay`, for tests of timeouts and slow servers.
+    ///
+    /// Through [`HttpClient`](super::HttpClient) the calling thread sleeps;
+    /// through [`AsyncHttpClient`](super::AsyncHttpClient) the future stays
+    /// pending until then (a timer thread wakes it, so any executor works),
+    /// and a `tokio::time::timeout` around the call fires first when it is
+    /// shorter:
+    ///
+    /// ```
+    /// use std::time::{Duration, Instant};
+    /// use stubaudit::http::{get, text, HttpClient, HttpStub, Request};
+    ///
+    /// let http = HttpStub::new()
+    ///     .on(get("/slow"))
+    ///     .respond(text(200, "late").delay(Duration::from_millis(50)))
+    ///     .once();
+    /// let started = Instant::now();
+    /// let response = http.send(Request::builder().uri("/slow").body(Vec::new())?);
+    /// assert!(started.elapsed() >= Duration::from_millis(50));
+    /// assert_eq!(response.map(|response| response.into_body()), Ok(b"late".to_vec()));
+    /// # Ok::<(), stubaudit::http::http_crate::Error>(())
+    /// ```
+    pub fn delay(mut self, delay: Duration) -> Self {
+        self.delay = Some(delay);
+        self
+    }
+
+    /// How long to wait before answering.
+    pub(crate) fn delay_duration(&self) -> Option<Duration> {
+        self.delay
     }
 
     /// Adds a header (several values for one name are all sent).
