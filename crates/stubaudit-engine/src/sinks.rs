@@ -125,6 +125,7 @@ const BOUNDARIES: &[(&str, SinkKind)] = &[
     ("stubaudit::http::HttpClient", SinkKind::Http),
     ("stubaudit::http::AsyncHttpClient", SinkKind::Http),
     ("stubaudit::db::Database", SinkKind::Db),
+    ("stubaudit::db::AsyncDatabase", SinkKind::Db),
 ];
 
 /// The I/O catalog in force: the built-in one, configured crates and the

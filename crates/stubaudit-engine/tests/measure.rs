@@ -875,3 +875,22 @@ mod tests {
         ],
     );
 }
+
+#[test]
+fn a_mock_of_the_async_database_boundary_is_a_boundary_stub() {
+    check(
+        r#"
+pub struct Users<D: stubaudit::db::AsyncDatabase> { db: D }
+impl<D: stubaudit::db::AsyncDatabase> Users<D> {
+    pub async fn count(&self) -> usize { self.db.query("SELECT 1", &[]).await.map(|rows| rows.len()).unwrap_or(0) }
+}
+#[cfg(test)]
+mod tests {
+    use stubaudit::db::MockAsyncDatabase;
+    #[test]
+    fn t() { let mut db = MockAsyncDatabase::new(); db.expect_query().returning(|_, _| Box::pin(async { Ok(Vec::new()) })); }
+}
+"#,
+        &["boundary-stub h0 AsyncDatabase.query: "],
+    );
+}

@@ -34,6 +34,11 @@ pub(super) const LIBRARY_DOUBLES: &[(&str, &str, Option<&str>)] = &[
         "stubaudit::db::Database",
         None,
     ),
+    (
+        "stubaudit::db::MockAsyncDatabase",
+        "stubaudit::db::AsyncDatabase",
+        None,
+    ),
 ];
 
 const HTTP_CLIENT: &str = "stubaudit::http::HttpClient";

@@ -166,7 +166,12 @@ pub(super) fn is_library_double(graph: &Graph, fn_id: FnId) -> bool {
         key.starts_with("stubaudit::")
             && matches!(
                 short_name(&key),
-                "HttpStub" | "DbStub" | "MockHttpClient" | "MockAsyncHttpClient" | "MockDatabase"
+                "HttpStub"
+                    | "DbStub"
+                    | "MockHttpClient"
+                    | "MockAsyncHttpClient"
+                    | "MockDatabase"
+                    | "MockAsyncDatabase"
             )
     })
 }
