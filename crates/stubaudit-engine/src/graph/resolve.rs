@@ -12,8 +12,6 @@
 
 mod build;
 mod intern;
-#[cfg(test)]
-pub(crate) mod legacy;
 mod scopes;
 #[cfg(test)]
 mod tests;
