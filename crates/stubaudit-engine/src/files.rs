@@ -79,14 +79,19 @@ pub fn collect(workspace: &Workspace, jobs: Option<usize>) -> SourceTree {
             rayon::scope(|scope| spawn(scope, shared, job));
         }
     };
-    match jobs.and_then(|jobs| {
+    // Parse threads get a big stack: syn recurses once per nesting level
+    // (see `parse::STACK_SIZE`). Should the system refuse that many
+    // threads, one will do.
+    let pool = |threads: usize| {
         rayon::ThreadPoolBuilder::new()
-            .num_threads(jobs)
+            .num_threads(threads)
+            .stack_size(crate::parse::STACK_SIZE)
+            .thread_name(|index| format!("stubaudit-parse-{index}"))
             .build()
-            .ok()
-    }) {
-        Some(pool) => pool.install(|| run(&shared)),
-        None => run(&shared),
+    };
+    match pool(jobs.unwrap_or(0)).or_else(|_| pool(1)) {
+        Ok(pool) => pool.install(|| run(&shared)),
+        Err(_) => run(&shared),
     }
     let mut tree = shared
         .out
