@@ -60,7 +60,7 @@ pub struct Args {
     pub workspace: clap_cargo::Workspace,
 
     /// Threads for parsing [default: all cores]
-    #[arg(short = 'j', long, value_name = "N")]
+    #[arg(short = 'j', long, value_name = "N", value_parser = crate::jobs::parse, allow_negative_numbers = true)]
     pub jobs: Option<usize>,
 
     /// Output format

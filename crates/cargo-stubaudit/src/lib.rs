@@ -8,17 +8,29 @@ pub mod baseline;
 pub mod cli;
 pub mod config;
 pub mod exit_code;
+pub mod jobs;
+pub mod output;
+pub mod panic_hook;
 pub mod policy;
 pub mod render;
 
 pub use exit_code::ExitCode;
 
-use anyhow::{anyhow, Context, Result};
+use anyhow::{anyhow, Result};
 use clap::Parser;
 use cli::{Args, Cargo, Color, MessageFormat};
 use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
-use stubaudit_engine::{AuditOptions, Code, Level, Report, Selection};
+use stubaudit_engine::{AuditCode, AuditOptions, Code, Level, Report, Selection};
+
+/// The program: [`run`] on the process's arguments and standard streams,
+/// with the [`panic_hook`] installed (`main.rs`, and the test suite's
+/// copy of the binary).
+pub fn main() -> ExitCode {
+    panic_hook::install();
+    let args: Vec<OsString> = std::env::args_os().collect();
+    run(args, &mut std::io::stdout(), &mut std::io::stderr())
+}
 
 /// Runs `cargo stubaudit` with `args` (program name first), writing the
 /// report to `stdout` (or `--output`) and messages to `stderr`.
@@ -48,8 +60,12 @@ pub fn run(args: Vec<OsString>, stdout: &mut dyn Write, stderr: &mut dyn Write) 
 
 fn audit(args: &Args, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<ExitCode> {
     if let Some(name) = &args.explain {
-        let code = Code::parse(name).ok_or_else(|| anyhow!("unknown finding code `{name}`"))?;
-        write!(stdout, "{}", code.explanation())?;
+        let explanation = match (Code::parse(name), AuditCode::parse(name)) {
+            (Some(code), _) => code.explanation(),
+            (None, Some(code)) => code.explanation(),
+            (None, None) => return Err(anyhow!("unknown finding code `{name}`")),
+        };
+        write!(stdout, "{explanation}")?;
         return Ok(ExitCode::Clean);
     }
     let selection = Selection {
@@ -78,12 +94,17 @@ fn audit(args: &Args, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<
         max_uncovered_hidden: args.max_uncovered_hidden,
         ..policy::Flags::default()
     };
+    let mut incomplete_level = config.audit_level(AuditCode::IncompleteAudit);
     for (names, level) in [
         (&args.allow, Level::Allow),
         (&args.warn, Level::Warn),
         (&args.deny, Level::Deny),
     ] {
         for name in names {
+            if AuditCode::parse(name) == Some(AuditCode::IncompleteAudit) {
+                incomplete_level = Some(level);
+                continue;
+            }
             let code = Code::parse(name).ok_or_else(|| anyhow!("unknown finding code `{name}`"))?;
             flags.levels.push((code, level));
         }
@@ -103,6 +124,11 @@ fn audit(args: &Args, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<
     };
     let mut report = stubaudit_engine::audit(&workspace, &options)?;
     policy::apply(&mut report, &config, &packages, &flags);
+    if let (Some(incomplete), Some(level)) =
+        (&mut report.summary.incomplete_audit, incomplete_level)
+    {
+        incomplete.level = level;
+    }
     let comparison = match &args.baseline {
         Some(path) => Some(baseline::compare(&mut report, &baseline::read(path)?, path)),
         None => None,
@@ -152,7 +178,12 @@ fn exit_code(report: &Report) -> ExitCode {
             .count(),
         None => failing.count(),
     };
-    if fails > 0 {
+    let incomplete_denied = report
+        .summary
+        .incomplete_audit
+        .as_ref()
+        .is_some_and(|incomplete| incomplete.level == Level::Deny);
+    if fails > 0 || incomplete_denied {
         ExitCode::Findings
     } else {
         ExitCode::Clean
@@ -173,26 +204,9 @@ fn github_path_prefix(root: &std::path::Path) -> String {
     }
 }
 
-/// Writes `bytes` to a temporary file beside `path`, then renames it over.
+/// Writes `bytes` to `path` without clobbering what it names (see
+/// [`output`]): atomically for a regular file, through a symlink, in place
+/// for a device.
 pub fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
-    let dir = path
-        .parent()
-        .filter(|dir| !dir.as_os_str().is_empty())
-        .unwrap_or(std::path::Path::new("."));
-    let name = path
-        .file_name()
-        .ok_or_else(|| anyhow!("`{}` is not a file path", path.display()))?;
-    let temporary = dir.join(format!(
-        ".{}.tmp{}",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    let written =
-        std::fs::write(&temporary, bytes).and_then(|()| std::fs::rename(&temporary, path));
-    if let Err(error) = written {
-        // Leave nothing behind; name the file the user asked for.
-        let _ = std::fs::remove_file(&temporary);
-        return Err(error).with_context(|| format!("could not write `{}`", path.display()));
-    }
-    Ok(())
+    output::write(path, bytes)
 }
