@@ -94,7 +94,11 @@ fn audit(args: &Args, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<
         max_uncovered_hidden: args.max_uncovered_hidden,
         ..policy::Flags::default()
     };
-    let mut incomplete_level = config.audit_level(AuditCode::IncompleteAudit);
+    // One level for the whole run: the most severe any table sets.
+    let mut incomplete_level = std::iter::once(&config)
+        .chain(packages.iter().map(|package| &package.config))
+        .filter_map(|config| config.audit_level(AuditCode::IncompleteAudit))
+        .max();
     for (names, level) in [
         (&args.allow, Level::Allow),
         (&args.warn, Level::Warn),

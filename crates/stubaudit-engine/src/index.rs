@@ -92,6 +92,11 @@ impl Steps {
         &self.all[..self.len]
     }
 
+    /// Whether both are prefixes of the same shared list.
+    pub fn same_list(&self, other: &Steps) -> bool {
+        std::sync::Arc::ptr_eq(&self.all, &other.all)
+    }
+
     /// The first `len` steps, sharing this list.
     pub fn prefix(&self, len: usize) -> Steps {
         Steps {
