@@ -49,7 +49,7 @@ fn an_unknown_code_is_an_argument_error_listing_the_codes() {
         assert_eq!(
             run.stderr,
             format!(
-                "error: invalid value 'tall-stub' for '{flag} <CODE>'\n  [possible values: high-stub, pure-stub, phantom-stub, thick-adapter, boundary-stub, unused-double]\n\nFor more information, try '--help'.\n"
+                "error: invalid value 'tall-stub' for '{flag} <CODE>'\n  [possible values: high-stub, pure-stub, phantom-stub, thick-adapter, boundary-stub, unused-double, incomplete-audit]\n\nFor more information, try '--help'.\n"
             )
         );
         assert_eq!(run.stdout, "");

@@ -8,9 +8,12 @@
 //! * `bench`: speed and memory against syn's own parse (see `bench.rs`).
 //! * `coverage`: real coverage of the tests, then the audit with it
 //!   (see `coverage.rs`).
+//! * `fuzz [--minutes N]`: mutation fuzzing of the readers and the audit,
+//!   on stable Rust (see `fuzz.rs`).
 
 mod bench;
 mod coverage;
+mod fuzz;
 
 use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
@@ -27,11 +30,13 @@ fn main() -> Result<()> {
         "bench-one" => bench::bench_one(rest),
         "demo" => demo(&root),
         "coverage" => coverage::coverage(&root),
+        "fuzz" => fuzz::fuzz(&root, rest),
+        "fuzz-worker" => fuzz::worker(&root, rest),
         "" | "help" | "--help" => {
-            println!("usage: cargo xtask <ci|coverage|demo|bench>");
+            println!("usage: cargo xtask <ci|coverage|demo|bench|fuzz>");
             Ok(())
         }
-        other => bail!("unknown task `{other}`; tasks: ci, coverage, demo, bench"),
+        other => bail!("unknown task `{other}`; tasks: ci, coverage, demo, bench, fuzz"),
     }
 }
 

@@ -9,7 +9,7 @@
 use clap::builder::{PossibleValue, TypedValueParser};
 use clap::{Parser, ValueEnum};
 use std::path::{Path, PathBuf};
-use stubaudit_engine::Code;
+use stubaudit_engine::{AuditCode, Code};
 
 /// `cargo` with its `stubaudit` subcommand.
 #[derive(Debug, Parser)]
@@ -65,7 +65,7 @@ pub struct Args {
     pub workspace: clap_cargo::Workspace,
 
     /// Threads for parsing [default: all cores]
-    #[arg(short = 'j', long, value_name = "N")]
+    #[arg(short = 'j', long, value_name = "N", value_parser = crate::jobs::parse, allow_negative_numbers = true)]
     pub jobs: Option<usize>,
 
     /// Output format
@@ -90,15 +90,15 @@ pub struct Args {
 
     /// Fail on CODE (e.g. `high-stub`)
     #[arg(long, value_name = "CODE", value_parser = CodeParser, help_heading = "Policy")]
-    pub deny: Vec<Code>,
+    pub deny: Vec<CodeName>,
 
     /// Report CODE without failing
     #[arg(long, value_name = "CODE", value_parser = CodeParser, help_heading = "Policy")]
-    pub warn: Vec<Code>,
+    pub warn: Vec<CodeName>,
 
     /// Silence CODE
     #[arg(long, value_name = "CODE", value_parser = CodeParser, help_heading = "Policy")]
-    pub allow: Vec<Code>,
+    pub allow: Vec<CodeName>,
 
     /// Fail on stubs more than N layers above the boundary
     #[arg(long, value_name = "N", help_heading = "Policy")]
@@ -126,7 +126,7 @@ pub struct Args {
 
     /// Print what CODE means, why it matters, and an example
     #[arg(long, value_name = "CODE", value_parser = CodeParser)]
-    pub explain: Option<Code>,
+    pub explain: Option<CodeName>,
 }
 
 impl Args {
@@ -150,22 +150,56 @@ impl Args {
     }
 }
 
-/// Parses a finding code, listing the valid ones when it is not one
-/// (cargo-deny's `CodeOrLevelParser` does the same for its codes).
+/// A code a policy flag or `--explain` names: a finding's, or the audit's
+/// own (`incomplete-audit`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodeName {
+    /// A finding code.
+    Finding(Code),
+    /// A code about the audit itself.
+    Audit(AuditCode),
+}
+
+impl CodeName {
+    /// Every name, findings first.
+    fn all() -> impl Iterator<Item = &'static str> {
+        Code::ALL
+            .into_iter()
+            .map(Code::as_str)
+            .chain(AuditCode::ALL.into_iter().map(AuditCode::as_str))
+    }
+
+    fn parse(name: &str) -> Option<CodeName> {
+        Code::parse(name)
+            .map(CodeName::Finding)
+            .or_else(|| AuditCode::parse(name).map(CodeName::Audit))
+    }
+
+    /// The code's `--explain` text.
+    pub fn explanation(self) -> &'static str {
+        match self {
+            CodeName::Finding(code) => code.explanation(),
+            CodeName::Audit(code) => code.explanation(),
+        }
+    }
+}
+
+/// Parses a code, listing the valid ones when it is not one (cargo-deny's
+/// `CodeOrLevelParser` does the same for its codes).
 #[derive(Debug, Clone, Copy)]
 pub struct CodeParser;
 
 impl TypedValueParser for CodeParser {
-    type Value = Code;
+    type Value = CodeName;
 
     fn parse_ref(
         &self,
         cmd: &clap::Command,
         arg: Option<&clap::Arg>,
         value: &std::ffi::OsStr,
-    ) -> Result<Code, clap::Error> {
+    ) -> Result<CodeName, clap::Error> {
         let name = value.to_string_lossy();
-        if let Some(code) = Code::parse(&name) {
+        if let Some(code) = CodeName::parse(&name) {
             return Ok(code);
         }
         let mut error = clap::Error::new(clap::error::ErrorKind::InvalidValue).with_cmd(cmd);
@@ -180,22 +214,13 @@ impl TypedValueParser for CodeParser {
         );
         error.insert(
             clap::error::ContextKind::ValidValue,
-            clap::error::ContextValue::Strings(
-                Code::ALL
-                    .iter()
-                    .map(|code| code.as_str().to_string())
-                    .collect(),
-            ),
+            clap::error::ContextValue::Strings(CodeName::all().map(String::from).collect()),
         );
         Err(error)
     }
 
     fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
-        Some(Box::new(
-            Code::ALL
-                .into_iter()
-                .map(|code| PossibleValue::new(code.as_str())),
-        ))
+        Some(Box::new(CodeName::all().map(PossibleValue::new)))
     }
 }
 

@@ -5,11 +5,11 @@
 //! table. A package's table overrides the workspace's for the stubs of that
 //! package (see `policy`); flags override both.
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use stubaudit_engine::sinks::SinkKind;
-use stubaudit_engine::{Catalog, Code, Level, Policy};
+use stubaudit_engine::{AuditCode, Catalog, Code, Level, Policy};
 
 /// The configuration table.
 #[derive(Debug, Default, Deserialize)]
@@ -54,10 +54,17 @@ impl Config {
         if value.is_null() {
             return Ok(Config::default());
         }
-        let config: Config =
-            serde_json::from_value(value.clone()).with_context(|| format!("invalid {table}"))?;
+        let config: Config = serde_json::from_value(value.clone()).map_err(|error| {
+            // serde names an unknown key itself; a wrong type it does not.
+            let named = error.to_string().starts_with("unknown field");
+            let error = anyhow::Error::new(error);
+            match failing_key(value).filter(|_| !named) {
+                Some(key) => error.context(format!("invalid {table}: `{key}`")),
+                None => error.context(format!("invalid {table}")),
+            }
+        })?;
         for code in config.levels.keys() {
-            if Code::parse(code).is_none() {
+            if Code::parse(code).is_none() && AuditCode::parse(code).is_none() {
                 bail!("invalid {table}: unknown finding code `{code}` in `levels`");
             }
         }
@@ -131,6 +138,11 @@ impl Config {
         catalog
     }
 
+    /// The level configured for an audit code (`incomplete-audit`).
+    pub fn audit_level(&self, code: AuditCode) -> Option<Level> {
+        self.levels.get(code.as_str()).copied()
+    }
+
     /// The policy from this configuration.
     pub fn policy(&self) -> Policy {
         let mut policy = Policy::default();
@@ -150,6 +162,34 @@ impl Config {
             .collect();
         policy
     }
+}
+
+/// The key of `table` that serde rejects (`max-height`, `levels.high-stub`,
+/// `allow[2]`): each entry is read alone until one fails, since serde's
+/// own message names the wrong type but not where it is.
+fn failing_key(table: &serde_json::Value) -> Option<String> {
+    let fails = |key: &str, value: serde_json::Value| {
+        let mut alone = serde_json::Map::new();
+        alone.insert(key.to_string(), value);
+        serde_json::from_value::<Config>(serde_json::Value::Object(alone)).is_err()
+    };
+    let (key, value) = table
+        .as_object()?
+        .iter()
+        .find(|(key, value)| fails(key, (*value).clone()))?;
+    let inner = match value {
+        serde_json::Value::Array(items) => items.iter().enumerate().find_map(|(index, item)| {
+            fails(key, serde_json::Value::Array(vec![item.clone()]))
+                .then(|| format!("{key}[{index}]"))
+        }),
+        serde_json::Value::Object(entries) => entries.iter().find_map(|(name, item)| {
+            let mut one = serde_json::Map::new();
+            one.insert(name.clone(), item.clone());
+            fails(key, serde_json::Value::Object(one)).then(|| format!("{key}.{name}"))
+        }),
+        _ => None,
+    };
+    Some(inner.unwrap_or_else(|| key.clone()))
 }
 
 fn sink_kind(name: &str) -> Option<SinkKind> {
@@ -174,6 +214,42 @@ mod tests {
             .err()
             .map(|e| format!("{e:#}"));
         assert!(error.is_some_and(|message| message.contains("max-hieght")));
+    }
+
+    #[test]
+    fn a_wrong_type_names_the_key() {
+        let message = |value: serde_json::Value| {
+            Config::from_json(&value)
+                .err()
+                .map(|e| format!("{e:#}"))
+                .unwrap_or_default()
+        };
+        assert_eq!(
+            message(serde_json::json!({"boundaries": [], "max-height": "one"})),
+            "invalid `[workspace.metadata.stubaudit]`: `max-height`: invalid type: string \"one\", expected u32"
+        );
+        assert!(
+            message(serde_json::json!({"levels": {"high-stub": "loud"}}))
+                .starts_with("invalid `[workspace.metadata.stubaudit]`: `levels.high-stub`: unknown variant `loud`"),
+        );
+        assert!(message(
+            serde_json::json!({"allow": [{"path": "a", "reason": "b"}, {"path": "c"}]})
+        )
+        .starts_with(
+            "invalid `[workspace.metadata.stubaudit]`: `allow[1]`: missing field `reason`"
+        ));
+    }
+
+    #[test]
+    fn incomplete_audit_takes_a_level() {
+        let config =
+            Config::from_json(&serde_json::json!({"levels": {"incomplete-audit": "deny"}}));
+        assert_eq!(
+            config
+                .ok()
+                .and_then(|c| c.audit_level(AuditCode::IncompleteAudit)),
+            Some(Level::Deny)
+        );
     }
 
     #[test]

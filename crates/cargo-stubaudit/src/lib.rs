@@ -11,6 +11,9 @@ pub mod cli;
 pub mod config;
 pub mod diff_base;
 pub mod exit_code;
+pub mod jobs;
+pub mod output;
+pub mod panic_hook;
 pub mod policy;
 pub mod render;
 
@@ -24,6 +27,15 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use stubaudit_engine::load::Workspace;
 use stubaudit_engine::{AuditOptions, Level, Report, Selection};
+
+/// The program: [`run`] on the process's arguments and standard streams,
+/// with the [`panic_hook`] installed (`main.rs`, and the test suite's
+/// copy of the binary).
+pub fn main() -> ExitCode {
+    panic_hook::install();
+    let args: Vec<OsString> = std::env::args_os().collect();
+    run(args, &mut std::io::stdout(), &mut std::io::stderr())
+}
 
 /// Runs `cargo stubaudit` with `args` (program name first), writing the
 /// report to `stdout` (or `--output`) and messages to `stderr`.
@@ -141,7 +153,12 @@ fn flags(args: &Args) -> policy::Flags {
         (&args.warn, Level::Warn),
         (&args.deny, Level::Deny),
     ] {
-        flags.levels.extend(codes.iter().map(|&code| (code, level)));
+        for &code in codes {
+            match code {
+                cli::CodeName::Finding(code) => flags.levels.push((code, level)),
+                cli::CodeName::Audit(_) => flags.incomplete_audit = Some(level),
+            }
+        }
     }
     flags
 }
@@ -214,6 +231,14 @@ fn audit_workspace(
     for package in &packages {
         config.add_catalog(&package.config);
     }
+    // `incomplete-audit`: the most severe level any table sets, unless a
+    // flag sets it.
+    let incomplete_level = flags.incomplete_audit.or_else(|| {
+        std::iter::once(&config)
+            .chain(packages.iter().map(|package| &package.config))
+            .filter_map(|config| config.audit_level(stubaudit_engine::AuditCode::IncompleteAudit))
+            .max()
+    });
     let options = AuditOptions {
         jobs,
         catalog: config.catalog(),
@@ -223,6 +248,11 @@ fn audit_workspace(
     };
     let mut report = stubaudit_engine::audit(workspace, &options)?;
     policy::apply(&mut report, &config, &packages, flags);
+    if let (Some(incomplete), Some(level)) =
+        (&mut report.summary.incomplete_audit, incomplete_level)
+    {
+        incomplete.level = level;
+    }
     Ok(report)
 }
 
@@ -300,7 +330,12 @@ fn exit_code(report: &Report) -> ExitCode {
             .count(),
         None => failing.count(),
     };
-    if fails > 0 {
+    let incomplete_denied = report
+        .summary
+        .incomplete_audit
+        .as_ref()
+        .is_some_and(|incomplete| incomplete.level == Level::Deny);
+    if fails > 0 || incomplete_denied {
         ExitCode::Findings
     } else {
         ExitCode::Clean
@@ -321,26 +356,9 @@ fn github_path_prefix(root: &std::path::Path) -> String {
     }
 }
 
-/// Writes `bytes` to a temporary file beside `path`, then renames it over.
+/// Writes `bytes` to `path` without clobbering what it names (see
+/// [`output`]): atomically for a regular file, through a symlink, in place
+/// for a device.
 pub fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
-    let dir = path
-        .parent()
-        .filter(|dir| !dir.as_os_str().is_empty())
-        .unwrap_or(std::path::Path::new("."));
-    let name = path
-        .file_name()
-        .ok_or_else(|| anyhow!("`{}` is not a file path", path.display()))?;
-    let temporary = dir.join(format!(
-        ".{}.tmp{}",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    let written =
-        std::fs::write(&temporary, bytes).and_then(|()| std::fs::rename(&temporary, path));
-    if let Err(error) = written {
-        // Leave nothing behind; name the file the user asked for.
-        let _ = std::fs::remove_file(&temporary);
-        return Err(error).with_context(|| format!("could not write `{}`", path.display()));
-    }
-    Ok(())
+    output::write(path, bytes)
 }

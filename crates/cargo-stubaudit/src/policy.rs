@@ -22,6 +22,8 @@ pub struct Flags {
     pub max_height: Option<u32>,
     /// `--max-uncovered-hidden`.
     pub max_uncovered_hidden: Option<u32>,
+    /// The level `--allow`/`--warn`/`--deny incomplete-audit` set last.
+    pub incomplete_audit: Option<Level>,
 }
 
 /// The engine's policy from a configuration with the flags on top.

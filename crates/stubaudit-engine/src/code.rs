@@ -115,6 +115,64 @@ impl Code {
     }
 }
 
+/// What a run says about the audit itself rather than about one stub:
+/// levelled like a [`Code`] (`--deny incomplete-audit`), reported in the
+/// summary, never as a stub.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AuditCode {
+    /// Some files could not be read or parsed: stubs in them are missed.
+    IncompleteAudit,
+}
+
+impl AuditCode {
+    /// Every audit code.
+    pub const ALL: [AuditCode; 1] = [AuditCode::IncompleteAudit];
+
+    /// The kebab-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuditCode::IncompleteAudit => "incomplete-audit",
+        }
+    }
+
+    /// The code named `name`.
+    pub fn parse(name: &str) -> Option<AuditCode> {
+        AuditCode::ALL
+            .into_iter()
+            .find(|code| code.as_str() == name)
+    }
+
+    /// The level it has unless configured otherwise.
+    pub fn default_level(self) -> Level {
+        match self {
+            AuditCode::IncompleteAudit => Level::Warn,
+        }
+    }
+
+    /// One line on what it flags.
+    pub fn description(self) -> &'static str {
+        match self {
+            AuditCode::IncompleteAudit => {
+                "some files could not be read or parsed: stubs in them are not audited"
+            }
+        }
+    }
+
+    /// What `--explain CODE` prints.
+    pub fn explanation(self) -> &'static str {
+        match self {
+            AuditCode::IncompleteAudit => include_str!("code/incomplete-audit.md"),
+        }
+    }
+}
+
+impl fmt::Display for AuditCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 impl fmt::Display for Code {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

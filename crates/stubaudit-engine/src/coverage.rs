@@ -15,11 +15,19 @@
 //! * Stale coverage is a warning naming the file: lines past a file's end,
 //!   a file newer than the coverage file, a file that no longer exists.
 //!
+//! * It streams (`wanted`): the file is read once, a line or a JSON value
+//!   at a time, and only what the join needs is kept: the hits of hidden
+//!   lines and, per path, the first line past its file's end. Memory does
+//!   not grow with the coverage file's size or the line numbers it names.
+//!
 //! Only std and serde_json: the formats are small (see the submodules).
 
 mod lcov;
 mod llvm_json;
 mod paths;
+mod wanted;
+
+pub use wanted::{FileCoverage, Wanted, WantedFile};
 
 use crate::error::AuditError;
 use crate::graph::Graph;
@@ -50,19 +58,6 @@ impl Format {
     }
 }
 
-/// The line counts a coverage file gives for one source path.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct FileCoverage {
-    /// The path as the coverage file writes it.
-    pub path: String,
-    /// The line of the coverage file that starts its record (0 when the
-    /// format has no lines to speak of, as in JSON).
-    pub record_line: u32,
-    /// Hits per 1-based source line, for every line the producer
-    /// instrumented.
-    pub lines: BTreeMap<u32, u64>,
-}
-
 /// A whole coverage file, parsed.
 #[derive(Debug, Clone)]
 pub struct Coverage {
@@ -72,62 +67,118 @@ pub struct Coverage {
     pub format: Format,
     /// When it was last written, to tell stale sources.
     pub modified: Option<SystemTime>,
-    /// One entry per file record, in file order (a path may repeat).
+    /// One entry per distinct path, in order of first appearance.
     pub files: Vec<FileCoverage>,
 }
 
-/// Reads and parses a coverage file. An unreadable or malformed file is an
-/// [`AuditError::Coverage`] naming the file and the line it choked on.
-pub fn read(file: &Path) -> Result<Coverage, AuditError> {
+/// What the join of `report` needs: every indexed file with its length,
+/// and the lines its stubs hide.
+pub fn wanted(report: &Report, graph: &Graph, root: &Path) -> Wanted {
+    let mut wanted = Wanted::default();
+    for file in &graph.files {
+        wanted.files.insert(
+            relative(root, &file.index.path),
+            WantedFile {
+                line_count: file.index.line_count,
+                ranges: Vec::new(),
+            },
+        );
+    }
+    for stub in &report.stubs {
+        for range in &stub.hidden.ranges {
+            wanted.add_range(&range.file, range.start, range.end);
+        }
+    }
+    wanted.finish();
+    wanted
+}
+
+/// Reads a coverage file, keeping what `wanted` asks for (paths are
+/// matched against its files under `root`). An unreadable or malformed file
+/// is an [`AuditError::Coverage`] naming the file and the line it choked on.
+pub fn read(file: &Path, wanted: &Wanted, root: &Path) -> Result<Coverage, AuditError> {
     let error = |line: Option<u32>, message: String| AuditError::Coverage {
         file: file.to_path_buf(),
         line,
         message,
     };
-    let bytes = std::fs::read(file)
-        .map_err(|io| error(None, format!("could not read coverage file: {io}")))?;
-    let text = String::from_utf8(bytes).map_err(|utf8| {
-        let valid = &utf8.as_bytes()[..utf8.utf8_error().valid_up_to()];
-        let line = 1 + valid.iter().filter(|&&byte| byte == b'\n').count() as u32;
-        error(Some(line), "coverage file is not valid UTF-8".to_string())
-    })?;
-    let modified = std::fs::metadata(file)
-        .and_then(|metadata| metadata.modified())
-        .ok();
-    let mut coverage = parse(file, &text)?;
-    coverage.modified = modified;
+    let opened = std::fs::File::open(file)
+        .and_then(|opened| opened.metadata().map(|metadata| (opened, metadata)));
+    let (opened, metadata) =
+        opened.map_err(|io| error(None, format!("could not read coverage file: {io}")))?;
+    if metadata.is_dir() {
+        return Err(error(
+            None,
+            "could not read coverage file: it is a directory".to_string(),
+        ));
+    }
+    let reader = std::io::BufReader::with_capacity(1 << 16, opened);
+    let mut coverage = parse_reader(file, reader, wanted, root)?;
+    coverage.modified = metadata.modified().ok();
     Ok(coverage)
 }
 
 /// Parses coverage text that claims to come from `file`.
-pub fn parse(file: &Path, text: &str) -> Result<Coverage, AuditError> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let format = if text.trim_start().starts_with('{') {
+pub fn parse(
+    file: &Path,
+    text: &str,
+    wanted: &Wanted,
+    root: &Path,
+) -> Result<Coverage, AuditError> {
+    parse_reader(file, text.as_bytes(), wanted, root)
+}
+
+fn parse_reader(
+    file: &Path,
+    mut reader: impl std::io::BufRead,
+    wanted: &Wanted,
+    root: &Path,
+) -> Result<Coverage, AuditError> {
+    let error = |line: u32, message: String| AuditError::Coverage {
+        file: file.to_path_buf(),
+        line: Some(line),
+        message,
+    };
+    // The format, from the first bytes: JSON starts with `{`.
+    let head = reader
+        .fill_buf()
+        .map_err(|io| error(1, format!("could not read coverage file: {io}")))?;
+    let bom = head.starts_with("\u{feff}".as_bytes());
+    let first = head
+        .iter()
+        .skip(if bom { 3 } else { 0 })
+        .find(|byte| !byte.is_ascii_whitespace());
+    let format = if first == Some(&b'{') {
         Format::LlvmJson
     } else {
         Format::Lcov
     };
-    let files = match format {
-        Format::Lcov => lcov::parse(text),
-        Format::LlvmJson => llvm_json::parse(text),
+    let names: Vec<String> = wanted.files.keys().cloned().collect();
+    let mut collector = wanted::Collector::new(wanted, root, &names);
+    match format {
+        Format::Lcov => lcov::read(reader, &mut collector),
+        Format::LlvmJson => {
+            if bom {
+                reader.consume(3);
+            }
+            llvm_json::read(reader, &mut collector)
+        }
     }
-    .map_err(|(line, message)| AuditError::Coverage {
-        file: file.to_path_buf(),
-        line: Some(line),
-        message,
-    })?;
+    .map_err(|(line, message)| error(line, message))?;
     Ok(Coverage {
         file: file.to_path_buf(),
         format,
         modified: None,
-        files,
+        files: collector.files,
     })
 }
 
 /// Line counts per workspace file, after path matching and merging.
 struct Matched {
-    /// Hits per line, per workspace-relative path.
+    /// Hits per wanted line, per workspace-relative path.
     files: HashMap<String, BTreeMap<u32, u64>>,
+    /// The first line past the end that the coverage names, per path.
+    past: HashMap<String, u32>,
     /// Files the coverage names that no longer exist.
     gone: BTreeSet<String>,
     /// Paths the coverage names, for the "covers nothing" warning.
@@ -144,12 +195,17 @@ fn match_files(coverage: &Coverage, graph: &Graph, root: &Path) -> Matched {
     let paths: Vec<&str> = coverage.files.iter().map(|f| f.path.as_str()).collect();
     let mut matched = Matched {
         files: HashMap::new(),
+        past: HashMap::new(),
         gone: BTreeSet::new(),
         outside: Vec::new(),
     };
     for (record, resolved) in coverage.files.iter().zip(matcher.resolve_all(&paths)) {
         match resolved {
             Resolved::Workspace(file) => {
+                if let Some(first) = record.first_past {
+                    let past = matched.past.entry(file.clone()).or_insert(first);
+                    *past = (*past).min(first);
+                }
                 let lines = matched.files.entry(file).or_default();
                 for (&line, &hits) in &record.lines {
                     let total = lines.entry(line).or_insert(0);
@@ -249,9 +305,9 @@ pub fn join(
         .flat_map(|stub| stub.hidden.ranges.iter().map(|range| range.file.as_str()))
         .collect();
     let mut stale: BTreeMap<String, ReportDiagnostic> = BTreeMap::new();
-    let mut checked: Vec<(&String, &BTreeMap<u32, u64>)> = matched.files.iter().collect();
+    let mut checked: Vec<&String> = matched.files.keys().collect();
     checked.sort();
-    for (file, lines) in checked {
+    for file in checked {
         let Some(&file_index) = index_of.get(file) else {
             continue;
         };
@@ -260,7 +316,7 @@ pub fn join(
             continue;
         }
         let line_count = source.index.line_count;
-        if let Some((&past, _)) = lines.range(line_count.saturating_add(1)..).next() {
+        if let Some(&past) = matched.past.get(file) {
             stale.insert(
                 file.clone(),
                 ReportDiagnostic {
@@ -337,20 +393,26 @@ pub fn join(
 mod tests {
     use super::*;
 
+    fn parse_text(text: &str) -> Result<Coverage, AuditError> {
+        parse(
+            Path::new("cov/lcov.info"),
+            text,
+            &Wanted::default(),
+            Path::new("/"),
+        )
+    }
+
     #[test]
     fn content_decides_the_format() {
-        let lcov = parse(Path::new("a.info"), "SF:a.rs\nDA:1,1\nend_of_record\n");
+        let lcov = parse_text("SF:a.rs\nDA:1,1\nend_of_record\n");
         assert_eq!(lcov.map(|c| c.format).ok(), Some(Format::Lcov));
-        let json = parse(
-            Path::new("a.info"),
-            "\u{feff}  {\"type\": \"llvm.coverage.json.export\", \"data\": []}",
-        );
+        let json = parse_text("\u{feff}  {\"type\": \"llvm.coverage.json.export\", \"data\": []}");
         assert_eq!(json.map(|c| c.format).ok(), Some(Format::LlvmJson));
     }
 
     #[test]
     fn a_parse_error_names_file_and_line() {
-        let error = parse(Path::new("cov/lcov.info"), "SF:a.rs\nDA:1\n")
+        let error = parse_text("SF:a.rs\nDA:1\n")
             .err()
             .map(|error| error.to_string());
         assert_eq!(
@@ -361,7 +423,12 @@ mod tests {
 
     #[test]
     fn an_unreadable_file_is_an_error_without_a_line() {
-        let error = read(Path::new("/nonexistent/lcov.info")).err();
+        let error = read(
+            Path::new("/nonexistent/lcov.info"),
+            &Wanted::default(),
+            Path::new("/"),
+        )
+        .err();
         assert!(
             matches!(error, Some(AuditError::Coverage { line: None, .. })),
             "{error:?}"

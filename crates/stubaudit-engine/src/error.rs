@@ -9,6 +9,10 @@ use std::path::PathBuf;
 pub enum AuditError {
     /// The manifest does not exist.
     NoManifest(PathBuf),
+    /// `--manifest-path` names a directory, not a `Cargo.toml`.
+    ManifestIsDir(PathBuf),
+    /// No `--manifest-path`, and no `Cargo.toml` in the directory or above.
+    NoManifestAbove(PathBuf),
     /// `cargo metadata` failed; its message is kept.
     Metadata(String),
     /// `-p NAME` names no workspace member.
@@ -32,6 +36,16 @@ impl fmt::Display for AuditError {
             AuditError::NoManifest(path) => {
                 write!(f, "manifest `{}` does not exist", path.display())
             }
+            AuditError::ManifestIsDir(path) => write!(
+                f,
+                "`{}` is a directory: `--manifest-path` takes the path to a `Cargo.toml`",
+                path.display()
+            ),
+            AuditError::NoManifestAbove(dir) => write!(
+                f,
+                "could not find `Cargo.toml` in `{}` or any parent directory",
+                dir.display()
+            ),
             AuditError::Metadata(message) => write!(f, "`cargo metadata` failed: {message}"),
             AuditError::NoSuchPackage(name) => {
                 write!(f, "package `{name}` is not a member of the workspace")

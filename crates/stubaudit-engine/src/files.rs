@@ -79,14 +79,19 @@ pub fn collect(workspace: &Workspace, jobs: Option<usize>) -> SourceTree {
             rayon::scope(|scope| spawn(scope, shared, job));
         }
     };
-    match jobs.and_then(|jobs| {
+    // Parse threads get a big stack: syn recurses once per nesting level
+    // (see `parse::STACK_SIZE`). Should the system refuse that many
+    // threads, one will do.
+    let pool = |threads: usize| {
         rayon::ThreadPoolBuilder::new()
-            .num_threads(jobs)
+            .num_threads(threads)
+            .stack_size(crate::parse::STACK_SIZE)
+            .thread_name(|index| format!("stubaudit-parse-{index}"))
             .build()
-            .ok()
-    }) {
-        Some(pool) => pool.install(|| run(&shared)),
-        None => run(&shared),
+    };
+    match pool(jobs.unwrap_or(0)).or_else(|_| pool(1)) {
+        Ok(pool) => pool.install(|| run(&shared)),
+        Err(_) => run(&shared),
     }
     let mut tree = shared
         .out
@@ -117,6 +122,11 @@ fn spawn<'s>(scope: &rayon::Scope<'s>, shared: &'s Shared, job: Job) {
             Ok(parsed) => parsed,
             Err(diagnostic) => {
                 push_diagnostics(shared, vec![diagnostic]);
+                // Its `mod` declarations are lost with it: audit the
+                // module files that sit where they would be.
+                for child in child_modules_on_disk(&job) {
+                    spawn(scope, shared, child);
+                }
                 return;
             }
         };
@@ -177,6 +187,57 @@ fn spawn<'s>(scope: &rayon::Scope<'s>, shared: &'s Shared, job: Job) {
             in_test: job.in_test,
         });
     });
+}
+
+/// The files of `job`'s child modules as they would be declared
+/// (`name.rs`, `name/mod.rs` in its module directory), for a file that
+/// could not be read: its declarations, `#[path]` and `cfg` are unknown,
+/// so a child named `tests` or `test` is taken for test code, as it
+/// nearly always is.
+fn child_modules_on_disk(job: &Job) -> Vec<Job> {
+    let parent = job.path.parent().unwrap_or(Path::new(""));
+    let dir = match (job.mod_root, job.path.file_stem()) {
+        (true, _) => parent.to_path_buf(),
+        (false, Some(stem)) => parent.join(stem),
+        (false, None) => return Vec::new(),
+    };
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return Vec::new();
+    };
+    let mut children: Vec<(String, PathBuf, bool)> = entries
+        .flatten()
+        .filter_map(|entry| {
+            let path = entry.path();
+            let file_type = entry.file_type().ok()?;
+            if file_type.is_dir() {
+                let name = entry.file_name().to_str()?.to_string();
+                let file = path.join("mod.rs");
+                file.is_file().then_some((name, file, true))
+            } else {
+                let name = path.file_stem()?.to_str()?.to_string();
+                let is_rs = path.extension().is_some_and(|ext| ext == "rs");
+                let is_root = job.mod_root && matches!(name.as_str(), "lib" | "main" | "mod");
+                (is_rs && !is_root && path != job.path).then_some((name, path, false))
+            }
+        })
+        .filter(|(name, _, _)| syn::parse_str::<syn::Ident>(name).is_ok())
+        .collect();
+    children.sort();
+    children
+        .into_iter()
+        .map(|(name, path, mod_root)| {
+            let mut module = job.module.clone();
+            module.push(name.clone());
+            Job {
+                path,
+                module,
+                in_test: job.in_test || name == "tests" || name == "test",
+                mod_root,
+                package: job.package,
+                role: job.role,
+            }
+        })
+        .collect()
 }
 
 fn push_diagnostics(shared: &Shared, diagnostics: Vec<Diagnostic>) {

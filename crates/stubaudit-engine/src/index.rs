@@ -75,7 +75,75 @@ pub struct Chain {
     pub base: ChainBase,
     /// What is applied to it, in order; `?`, `.await`, `&` and parentheses
     /// are see-through and not listed.
-    pub steps: Vec<Step>,
+    pub steps: Steps,
+}
+
+/// The steps of a [`Chain`]: a prefix of one list shared by every call of
+/// the same chain (`b.x().y().z()` keeps `x, y` once for the receivers of
+/// `y` and `z`), so a chain of n calls costs O(n), not O(n²).
+#[derive(Clone, Default)]
+pub struct Steps {
+    all: std::sync::Arc<[Step]>,
+    len: usize,
+}
+
+impl Steps {
+    /// The steps, in order.
+    pub fn as_slice(&self) -> &[Step] {
+        &self.all[..self.len]
+    }
+
+    /// Whether both are prefixes of the same shared list.
+    pub fn same_list(&self, other: &Steps) -> bool {
+        std::sync::Arc::ptr_eq(&self.all, &other.all)
+    }
+
+    /// The first `len` steps, sharing this list.
+    pub fn prefix(&self, len: usize) -> Steps {
+        Steps {
+            all: self.all.clone(),
+            len: len.min(self.len),
+        }
+    }
+}
+
+impl From<Vec<Step>> for Steps {
+    fn from(steps: Vec<Step>) -> Self {
+        let len = steps.len();
+        Steps {
+            all: steps.into(),
+            len,
+        }
+    }
+}
+
+impl std::ops::Deref for Steps {
+    type Target = [Step];
+    fn deref(&self) -> &[Step] {
+        self.as_slice()
+    }
+}
+
+impl<'a> IntoIterator for &'a Steps {
+    type Item = &'a Step;
+    type IntoIter = std::slice::Iter<'a, Step>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.as_slice().iter()
+    }
+}
+
+impl PartialEq for Steps {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_slice() == other.as_slice()
+    }
+}
+
+impl Eq for Steps {}
+
+impl std::fmt::Debug for Steps {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.as_slice().fmt(f)
+    }
 }
 
 /// The start of a [`Chain`].

@@ -41,7 +41,7 @@ pub mod parse;
 pub mod report;
 pub mod sinks;
 
-pub use code::{Code, Level};
+pub use code::{AuditCode, Code, Level};
 pub use diagnostic::Diagnostic;
 pub use error::AuditError;
 pub use load::{Selection, Workspace};
@@ -174,7 +174,8 @@ pub fn audit_with_stages(
     });
     let mut report = Report::new(&workspace.root, &options.tool_version, stubs, &diagnostics);
     if let Some(coverage_file) = &options.coverage {
-        let coverage = coverage::read(coverage_file)?;
+        let wanted = coverage::wanted(&report, &graph, &workspace.root);
+        let coverage = coverage::read(coverage_file, &wanted, &workspace.root)?;
         coverage::join(&mut report, &coverage, &graph, &workspace.root, &selected);
         report.summarize();
     }

@@ -87,18 +87,21 @@ pub struct Selection {
 /// Reads the workspace at `manifest_path` (or the one around the current
 /// directory when `None`).
 pub fn load(manifest_path: Option<&Path>, selection: &Selection) -> Result<Workspace, AuditError> {
-    let mut command = MetadataCommand::new();
-    command.no_deps();
-    // Never reach the network for the audited workspace: `--no-deps` needs
-    // only its manifests.
-    command.other_options(vec!["--offline".to_string()]);
-    if let Some(manifest_path) = manifest_path {
-        if !manifest_path.is_file() {
-            return Err(AuditError::NoManifest(manifest_path.to_path_buf()));
-        }
-        command.manifest_path(manifest_path);
-    }
-    let metadata = command
+    let cwd = std::env::current_dir().map_err(|error| {
+        AuditError::Metadata(format!("could not read the current directory: {error}"))
+    })?;
+    load_from(&cwd, manifest_path, selection)
+}
+
+/// [`load`] as if run from `cwd`: the directory a relative `manifest_path`
+/// is read against, and where the search for a `Cargo.toml` starts.
+pub fn load_from(
+    cwd: &Path,
+    manifest_path: Option<&Path>,
+    selection: &Selection,
+) -> Result<Workspace, AuditError> {
+    let manifest_path = manifest(cwd, manifest_path)?;
+    let metadata = metadata_command(&manifest_path)
         .exec()
         .map_err(|error| AuditError::Metadata(metadata_message(&error)))?;
     for name in &selection.packages {
@@ -211,6 +214,68 @@ fn role_of(kinds: &[TargetKind]) -> Option<TargetRole> {
         TargetKind::Example => Some(TargetRole::Example),
         _ => None,
     })
+}
+
+/// The manifest to read: `given` (relative to `cwd`), or the nearest
+/// `Cargo.toml` at or above `cwd`, as cargo finds it. Always absolute, since
+/// `cargo metadata` runs elsewhere (see [`metadata_command`]).
+fn manifest(cwd: &Path, given: Option<&Path>) -> Result<PathBuf, AuditError> {
+    match given {
+        Some(given) => {
+            let path = cwd.join(given);
+            if path.is_dir() {
+                Err(AuditError::ManifestIsDir(given.to_path_buf()))
+            } else if path.is_file() {
+                Ok(path)
+            } else {
+                Err(AuditError::NoManifest(given.to_path_buf()))
+            }
+        }
+        None => cwd
+            .ancestors()
+            .map(|dir| dir.join("Cargo.toml"))
+            .find(|candidate| candidate.is_file())
+            .ok_or_else(|| AuditError::NoManifestAbove(cwd.to_path_buf())),
+    }
+}
+
+/// `cargo metadata --no-deps --offline` for `manifest_path`, run so that the
+/// audited tree chooses no program: the cargo that runs the audit (`CARGO`,
+/// set when cargo started it), its toolchain pinned for the rustup proxy
+/// (`RUSTUP_TOOLCHAIN`, set by rustup when it started us), and a working
+/// directory outside the tree, so that neither its `rust-toolchain.toml`
+/// (a `path` toolchain is a program of its choosing) nor its
+/// `.cargo/config.toml` is read. `--no-deps` needs no particular toolchain.
+fn metadata_command(manifest_path: &Path) -> MetadataCommand {
+    let mut command = MetadataCommand::new();
+    command.no_deps();
+    // Never reach the network for the audited workspace: `--no-deps` needs
+    // only its manifests.
+    command.other_options(vec!["--offline".to_string()]);
+    command.manifest_path(manifest_path);
+    command.current_dir(neutral_dir());
+    match std::env::var_os("CARGO").filter(|cargo| Path::new(cargo).is_absolute()) {
+        Some(cargo) => command.cargo_path(cargo),
+        // Run directly: the `cargo` on PATH, which rustup resolves from the
+        // neutral directory, never from the audited tree.
+        None => command.cargo_path("cargo"),
+    };
+    if let Some(toolchain) = std::env::var_os("RUSTUP_TOOLCHAIN") {
+        command.env("RUSTUP_TOOLCHAIN", toolchain);
+    }
+    command
+}
+
+/// A directory no audited tree can be in or plant files above: the file
+/// system root (rustup and cargo look for their files upwards).
+fn neutral_dir() -> PathBuf {
+    if cfg!(windows) {
+        std::env::var_os("SystemRoot")
+            .map(PathBuf::from)
+            .unwrap_or_else(std::env::temp_dir)
+    } else {
+        PathBuf::from("/")
+    }
 }
 
 /// cargo's own message, without the command line noise around it.

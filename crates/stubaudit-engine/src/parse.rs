@@ -2,9 +2,14 @@
 //! `parse_file`, the floor DESIGN.md measures against), plus which of its
 //! lines hold code, found by one byte scan of the text (`lines`) rather
 //! than a second walk over tokens. Errors are returned as diagnostics with
-//! the file and line.
+//! the file and line. The same scan measures how deep the file nests
+//! (`nesting`): a file too deep for the parse threads' stack is a
+//! diagnostic, never a stack overflow.
 
 mod lines;
+mod nesting;
+
+pub use nesting::{Deepest, CHAIN_LIMIT, LIMIT as NESTING_LIMIT, STACK_SIZE};
 
 use crate::diagnostic::Diagnostic;
 use std::path::Path;
@@ -35,15 +40,41 @@ pub fn parse_file(path: &Path) -> Result<ParsedFile, Diagnostic> {
 /// Parses source text that claims to come from `path`.
 pub fn parse_text(path: &Path, text: &str) -> Result<ParsedFile, Diagnostic> {
     let body = strip_shebang(text.strip_prefix('\u{feff}').unwrap_or(text));
+    let (code_lines, deepest) = lines::scan(&body);
+    if deepest.depth > NESTING_LIMIT {
+        return Err(Diagnostic::warning(
+            path,
+            Some(deepest.line),
+            format!(
+                "not audited: code nested {} levels deep, more than the {NESTING_LIMIT} the audit reads",
+                deepest.depth
+            ),
+        ));
+    }
+    if deepest.chain > CHAIN_LIMIT {
+        return Err(Diagnostic::warning(
+            path,
+            Some(deepest.chain_line),
+            format!(
+                "not audited: an expression chains {} calls or operators, more than the {CHAIN_LIMIT} the audit reads",
+                deepest.chain
+            ),
+        ));
+    }
     let syntax: syn::File = syn::parse_file(&body).map_err(|error| {
         let line = error.span().start().line as u32;
         Diagnostic::warning(path, Some(line), format!("could not parse: {error}"))
     })?;
     Ok(ParsedFile {
         syntax,
-        code_lines: lines::code_lines(&body),
+        code_lines,
         line_count: text.lines().count() as u32,
     })
+}
+
+/// How deep `text` nests (see [`NESTING_LIMIT`]), for tests and the fuzzer.
+pub fn deepest(text: &str) -> Deepest {
+    lines::scan(text).1
 }
 
 /// A shebang line (`#!/usr/bin/env …`, not `#![attr]`) becomes blank so
@@ -162,6 +193,80 @@ mod tests {
     #[test]
     fn multi_line_string_counts_every_line() {
         assert_eq!(code_lines("const S: &str = \"a\nb\nc\";\n"), vec![1, 2, 3]);
+    }
+
+    #[test]
+    fn a_file_nested_past_the_limit_is_a_diagnostic_naming_its_line() {
+        let depth = NESTING_LIMIT as usize + 10;
+        let text = format!(
+            "fn ok() {{}}\ntype T = {}u8{};\n",
+            "Vec<".repeat(depth),
+            ">".repeat(depth)
+        );
+        let diagnostic = parse_text(Path::new("deep.rs"), &text).err();
+        let (line, message) = diagnostic.map(|d| (d.line, d.message)).unwrap_or_default();
+        assert_eq!(line, Some(2));
+        assert!(
+            message.contains("levels deep, more than the 2000"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn prefix_operators_assignments_and_fn_pointers_count_as_nesting() {
+        for (shape, per_level) in [
+            ("let x = {}1;", "- "),
+            ("type T = {}u8;", "&"),
+            ("let x = {}1;", "|| "),
+            ("fn f() {{ {}1; }}", "a = "),
+            ("type T = {}u8;", "fn() -> "),
+            ("type T = {}u8;", "&mut "),
+        ] {
+            let text = shape.replace("{}", &per_level.repeat(500));
+            let deepest = deepest(&text);
+            assert!(deepest.depth >= 500, "{per_level:?}: {deepest:?}");
+        }
+    }
+
+    /// On a parse thread's stack, as `files` runs it.
+    fn on_big_stack<T: Send + 'static>(job: impl FnOnce() -> T + Send + 'static) -> T {
+        let thread = std::thread::Builder::new()
+            .stack_size(STACK_SIZE)
+            .spawn(job);
+        match thread.map(std::thread::JoinHandle::join) {
+            Ok(Ok(value)) => value,
+            _ => panic!("the parse thread failed"),
+        }
+    }
+
+    #[test]
+    fn chains_count_apart_and_a_50000_call_chain_is_read() {
+        on_big_stack(chains_count_apart);
+    }
+
+    fn chains_count_apart() {
+        let text = format!("fn f() {{ x{}; }}", ".m()".repeat(50_000));
+        let found = deepest(&text);
+        assert!(found.depth < 10, "{found:?}");
+        assert_eq!(found.chain, 50_000);
+        assert!(parse_text(Path::new("chain.rs"), &text).is_ok());
+        let text = format!("fn f() {{ x{}; }}", ".m()".repeat(CHAIN_LIMIT as usize + 1));
+        let message = parse_text(Path::new("chain.rs"), &text)
+            .err()
+            .map(|d| d.message);
+        assert!(
+            message
+                .as_deref()
+                .is_some_and(|m| m.contains("chains 100001 calls")),
+            "{message:?}"
+        );
+    }
+
+    #[test]
+    fn ordinary_code_nests_shallowly() {
+        let text = "fn f(a: u8, b: u8) -> Vec<Option<u8>> {\n    if a < b { g(); }\n    if a < b { g(); }\n    let v: Vec<u8> = x.iter().map(|y| y + 1).collect();\n    v\n}\n";
+        let found = deepest(text);
+        assert!(found.depth <= 8, "{found:?}");
     }
 
     #[test]

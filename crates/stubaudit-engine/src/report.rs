@@ -16,7 +16,7 @@
 //! [`Hidden`], whose coverage counts sit beside `uncovered` and whose
 //! ranges are bounded to [`MAX_SHOWN_RANGES`] in JSON.
 
-use crate::code::{Code, Level};
+use crate::code::{AuditCode, Code, Level};
 use crate::diagnostic::{Diagnostic, Severity};
 use serde::ser::SerializeStruct;
 use serde::Serialize;
@@ -108,6 +108,20 @@ pub struct Summary {
     /// without coverage).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub not_instrumented_hidden_lines: Option<usize>,
+    /// Files the audit could not read or parse (absent when it read every
+    /// file): the `incomplete-audit` code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub incomplete_audit: Option<IncompleteAudit>,
+}
+
+/// The audit missed files: `summary.incomplete_audit`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct IncompleteAudit {
+    /// Files that could not be read or parsed, or were declared but are
+    /// missing (each a warning in `diagnostics`).
+    pub files: usize,
+    /// The level of `incomplete-audit` after policy; `deny` fails the run.
+    pub level: Level,
 }
 
 /// One stub site and what it hides.
@@ -463,11 +477,22 @@ impl Report {
                 uncovered_hidden_lines: None,
                 covered_hidden_lines: None,
                 not_instrumented_hidden_lines: None,
+                incomplete_audit: None,
             },
             stubs,
             diagnostics,
             baseline: None,
         };
+        // Every warning of the file stage stands for a file not audited.
+        let unread = report
+            .diagnostics
+            .iter()
+            .filter(|diagnostic| diagnostic.level == Severity::Warning)
+            .count();
+        report.summary.incomplete_audit = (unread > 0).then(|| IncompleteAudit {
+            files: unread,
+            level: AuditCode::IncompleteAudit.default_level(),
+        });
         report.summarize();
         report
     }
@@ -515,6 +540,7 @@ impl Report {
             uncovered_hidden_lines: count(LineState::Uncovered),
             covered_hidden_lines: count(LineState::Covered),
             not_instrumented_hidden_lines: count(LineState::NotInstrumented),
+            incomplete_audit: self.summary.incomplete_audit.take(),
         };
         self.summary = summary;
     }

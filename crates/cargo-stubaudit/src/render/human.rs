@@ -158,6 +158,21 @@ pub fn summary_since(report: &Report, diff_base: Option<&str>) -> String {
         }
         None => {}
     }
+    if let Some(incomplete) = &summary.incomplete_audit {
+        if incomplete.level != Level::Allow {
+            let kind = if incomplete.level == Level::Deny {
+                "error"
+            } else {
+                "warning"
+            };
+            line.push_str(&format!(
+                "\n{kind}: the audit is incomplete: {} file{} could not be read or parsed, and stubs in {} are not reported (`incomplete-audit`)",
+                incomplete.files,
+                plural(incomplete.files),
+                if incomplete.files == 1 { "it" } else { "them" }
+            ));
+        }
+    }
     line.push('\n');
     line
 }

@@ -7,29 +7,53 @@
 //! `FNA:`), while reporting a broken record with its line number in the
 //! engine's own error. The crate would reject unknown records and bring
 //! `thiserror` and its proc-macro stack for a 100-line format.
+//!
+//! It streams: one line of the tracefile at a time, handing each `DA:` to
+//! the [`Collector`], which keeps only what the join needs.
 
-use super::FileCoverage;
-use std::collections::BTreeMap;
+use super::wanted::Collector;
+use std::io::BufRead;
 
 /// A parse error: the 1-based line of the tracefile and what is wrong.
 pub(super) type ParseError = (u32, String);
 
-/// Parses a tracefile into one entry per `SF:` record, in file order.
-/// Function records (`FN:`, `FNDA:`, duplicated per crate build by
-/// cargo-llvm-cov), branch records and totals are skipped: the join matches
-/// on (file, line) only.
-pub(super) fn parse(text: &str) -> Result<Vec<FileCoverage>, ParseError> {
-    let mut files: Vec<FileCoverage> = Vec::new();
-    let mut current: Option<FileCoverage> = None;
+/// Reads a tracefile, one `SF:` record after another. Function records
+/// (`FN:`, `FNDA:`, duplicated per crate build by cargo-llvm-cov), branch
+/// records and totals are skipped: the join matches on (file, line) only.
+/// An I/O error is reported at the line it happened on.
+pub(super) fn read(
+    mut reader: impl BufRead,
+    collector: &mut Collector<'_>,
+) -> Result<(), ParseError> {
+    let mut current: Option<usize> = None;
     let mut records = 0usize;
-    for (index, raw) in text.lines().enumerate() {
-        let line_no = index as u32 + 1;
+    let mut buffer = Vec::new();
+    let mut line_no: u32 = 0;
+    loop {
+        buffer.clear();
+        let read = reader.read_until(b'\n', &mut buffer).map_err(|error| {
+            (
+                line_no.saturating_add(1),
+                format!("could not read: {error}"),
+            )
+        })?;
+        if read == 0 {
+            break;
+        }
+        line_no = line_no.saturating_add(1);
+        let raw = std::str::from_utf8(&buffer)
+            .map_err(|_| (line_no, "coverage file is not valid UTF-8".to_string()))?;
+        let raw = if line_no == 1 {
+            raw.strip_prefix('\u{feff}').unwrap_or(raw)
+        } else {
+            raw
+        };
         let line = raw.trim();
         if line.is_empty() {
             continue;
         }
         if line == "end_of_record" {
-            files.extend(current.take());
+            current = None;
             records += 1;
             continue;
         }
@@ -45,19 +69,14 @@ pub(super) fn parse(text: &str) -> Result<Vec<FileCoverage>, ParseError> {
         match key {
             "SF" => {
                 // A missing `end_of_record` closes the previous file.
-                files.extend(current.take());
                 let path = value.trim();
                 if path.is_empty() {
                     return Err((line_no, "`SF` record names no file".to_string()));
                 }
-                current = Some(FileCoverage {
-                    path: path.to_string(),
-                    record_line: line_no,
-                    lines: BTreeMap::new(),
-                });
+                current = Some(collector.file(path, line_no));
             }
             "DA" => {
-                let Some(file) = current.as_mut() else {
+                let Some(file) = current else {
                     return Err((
                         line_no,
                         "`DA` record outside a file: no `SF` record before it".to_string(),
@@ -72,19 +91,17 @@ pub(super) fn parse(text: &str) -> Result<Vec<FileCoverage>, ParseError> {
                         ),
                     )
                 })?;
-                let hits = file.lines.entry(line).or_insert(0);
-                *hits = hits.saturating_add(count);
+                collector.run(file, line, line, count);
             }
             _ if is_record_key(key) => {}
             _ => return Err((line_no, format!("unknown LCOV record `{}`", excerpt(key)))),
         }
         records += 1;
     }
-    files.extend(current.take());
     if records == 0 {
         return Err((1, "the file holds no LCOV records".to_string()));
     }
-    Ok(files)
+    Ok(())
 }
 
 /// `LINE,COUNT[,CHECKSUM]`. A negative count (gcov's "unexecutable") is 0.
@@ -120,7 +137,27 @@ fn excerpt(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::super::wanted::{FileCoverage, Wanted, WantedFile};
     use super::*;
+    use std::path::Path;
+
+    /// Reads `text` wanting lines 1..=100 of `a.rs` and `b.rs` (100 lines each).
+    fn parse(text: &str) -> Result<Vec<FileCoverage>, ParseError> {
+        let mut wanted = Wanted::default();
+        for name in ["a.rs", "b.rs", "/a/src/lib.rs"] {
+            let file = WantedFile {
+                line_count: 100,
+                ranges: vec![(1, 100)],
+            };
+            wanted
+                .files
+                .insert(name.trim_start_matches('/').to_string(), file);
+        }
+        let names: Vec<String> = wanted.files.keys().cloned().collect();
+        let mut collector = Collector::new(&wanted, Path::new("/"), &names);
+        read(text.as_bytes(), &mut collector)?;
+        Ok(collector.files)
+    }
 
     fn lines(file: &FileCoverage) -> Vec<(u32, u64)> {
         file.lines
@@ -147,9 +184,19 @@ mod tests {
     }
 
     #[test]
-    fn repeated_da_lines_add_up() {
-        let files = parse("SF:a.rs\nDA:1,1\nDA:1,2\nend_of_record\n").unwrap_or_default();
-        assert_eq!(lines(&files[0]), [(1, 3)]);
+    fn repeated_da_lines_and_records_add_up() {
+        let files =
+            parse("SF:a.rs\nDA:1,1\nDA:1,2\nend_of_record\nSF:a.rs\nDA:1,4\nend_of_record\n")
+                .unwrap_or_default();
+        assert_eq!(files.len(), 1);
+        assert_eq!(lines(&files[0]), [(1, 7)]);
+    }
+
+    #[test]
+    fn lines_past_the_end_are_kept_as_one_number() {
+        let files = parse("SF:a.rs\nDA:4294967295,1\nDA:240,0\nDA:7,1\n").unwrap_or_default();
+        assert_eq!(lines(&files[0]), [(7, 1)]);
+        assert_eq!(files[0].first_past, Some(240));
     }
 
     #[test]
@@ -174,5 +221,16 @@ mod tests {
         assert_eq!(parse("hello world\n").err().map(|(line, _)| line), Some(1));
         assert_eq!(parse("").err().map(|(line, _)| line), Some(1));
         assert_eq!(parse("sf:a.rs\n").err().map(|(line, _)| line), Some(1));
+    }
+
+    #[test]
+    fn invalid_utf8_names_its_line() {
+        let mut collector_input = b"SF:a.rs\nDA:1,1\n".to_vec();
+        collector_input.extend_from_slice(b"SF:caf\xe9.rs\n");
+        let wanted = Wanted::default();
+        let names = Vec::new();
+        let mut collector = Collector::new(&wanted, Path::new("/"), &names);
+        let error = read(collector_input.as_slice(), &mut collector).err();
+        assert_eq!(error.map(|(line, _)| line), Some(3));
     }
 }

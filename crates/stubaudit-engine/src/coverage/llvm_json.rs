@@ -8,34 +8,21 @@
 //! the same (line, hits) pairs. serde_json reads it (already a dependency);
 //! its errors carry the line and column of the tracefile.
 
-use super::FileCoverage;
+//!
+//! It streams: serde_json reads the export from the file through
+//! `DeserializeSeed`s, so each file's segments live only until its line
+//! runs are handed to the [`Collector`]; `functions` and totals are skipped
+//! unread. Line counts are derived as runs (`start..=end` with one count),
+//! never line by line, so a segment at line 4,294,967,295 costs nothing.
+
+use super::lcov::ParseError;
+use super::wanted::Collector;
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
-use std::collections::BTreeMap;
+use std::fmt;
 
 /// The `type` an llvm-cov export declares.
 const EXPORT_TYPE: &str = "llvm.coverage.json.export";
-
-#[derive(Deserialize)]
-struct Export {
-    #[serde(rename = "type")]
-    kind: Option<String>,
-    // Defaulted so that other tools' JSON fails on `type`, the clearer error.
-    #[serde(default)]
-    data: Vec<Data>,
-}
-
-#[derive(Deserialize)]
-struct Data {
-    #[serde(default)]
-    files: Vec<ExportFile>,
-}
-
-#[derive(Deserialize)]
-struct ExportFile {
-    filename: String,
-    #[serde(default)]
-    segments: Vec<Segment>,
-}
 
 /// `[line, col, count, has_count, is_region_entry, is_gap_region]`; the last
 /// field arrived in export version 2.0.1. The column only orders segments,
@@ -73,89 +60,258 @@ impl Segment {
     }
 }
 
-/// Parses an export into one entry per file, in export order.
-pub(super) fn parse(text: &str) -> Result<Vec<FileCoverage>, super::lcov::ParseError> {
-    let export: Export = serde_json::from_str(text).map_err(|error| {
-        let message = error.to_string();
-        // serde_json appends " at line L column C"; the line is reported apart.
-        let message = match message.rfind(" at line ") {
-            Some(end) => message[..end].to_string(),
-            None => message,
-        };
-        (
-            error.line().max(1) as u32,
-            format!("invalid llvm-cov JSON export: {message}"),
-        )
-    })?;
-    if export.kind.as_deref() != Some(EXPORT_TYPE) {
+/// Reads an export from `reader`, handing each file's line runs to
+/// `collector` as it goes.
+pub(super) fn read(
+    reader: impl std::io::Read,
+    collector: &mut Collector<'_>,
+) -> Result<(), ParseError> {
+    let mut deserializer = serde_json::Deserializer::from_reader(reader);
+    let kind = ExportSeed { collector }
+        .deserialize(&mut deserializer)
+        .and_then(|kind| deserializer.end().map(|()| kind))
+        .map_err(|error| {
+            let message = error.to_string();
+            // serde_json appends " at line L column C"; the line is reported apart.
+            let message = match message.rfind(" at line ") {
+                Some(end) => message[..end].to_string(),
+                None => message,
+            };
+            (
+                error.line().max(1) as u32,
+                format!("invalid llvm-cov JSON export: {message}"),
+            )
+        })?;
+    if kind.as_deref() != Some(EXPORT_TYPE) {
         return Err((
             1,
             format!("not an llvm-cov JSON export: its `type` is not `{EXPORT_TYPE}`"),
         ));
     }
-    Ok(export
-        .data
-        .into_iter()
-        .flat_map(|data| data.files)
-        .map(|file| FileCoverage {
-            lines: line_counts(&file.segments),
-            path: file.filename,
-            record_line: 0,
-        })
-        .collect())
+    Ok(())
 }
 
-/// Per-line hit counts of one file's sorted segments, for every line
-/// llvm-cov calls mapped (the lines its LCOV export writes a `DA:` for).
-fn line_counts(segments: &[Segment]) -> BTreeMap<u32, u64> {
-    let mut lines = BTreeMap::new();
-    let (Some(first), Some(last)) = (segments.first(), segments.last()) else {
-        return lines;
-    };
-    let mut next = 0;
+/// The export object; yields its `type`.
+struct ExportSeed<'c, 'w> {
+    collector: &'c mut Collector<'w>,
+}
+
+impl<'de> DeserializeSeed<'de> for ExportSeed<'_, '_> {
+    type Value = Option<String>;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ExportSeed<'_, '_> {
+    type Value = Option<String>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an llvm-cov export object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut kind = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "type" => kind = map.next_value::<Option<String>>()?,
+                "data" => map.next_value_seed(ListSeed {
+                    collector: &mut *self.collector,
+                    item: Item::Data,
+                })?,
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(kind)
+    }
+}
+
+/// What a [`ListSeed`] holds.
+#[derive(Clone, Copy)]
+enum Item {
+    /// `data[]`: objects with `files`.
+    Data,
+    /// `files[]`: objects with `filename` and `segments`.
+    File,
+}
+
+/// A JSON array of [`Item`]s.
+struct ListSeed<'c, 'w> {
+    collector: &'c mut Collector<'w>,
+    item: Item,
+}
+
+impl<'de> DeserializeSeed<'de> for ListSeed<'_, '_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ListSeed<'_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an array")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while seq
+            .next_element_seed(ObjectSeed {
+                collector: &mut *self.collector,
+                item: self.item,
+            })?
+            .is_some()
+        {}
+        Ok(())
+    }
+}
+
+/// One element of a [`ListSeed`].
+struct ObjectSeed<'c, 'w> {
+    collector: &'c mut Collector<'w>,
+    item: Item,
+}
+
+impl<'de> DeserializeSeed<'de> for ObjectSeed<'_, '_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ObjectSeed<'_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut filename: Option<String> = None;
+        let mut segments: Vec<Segment> = Vec::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match (self.item, key.as_str()) {
+                (Item::Data, "files") => map.next_value_seed(ListSeed {
+                    collector: &mut *self.collector,
+                    item: Item::File,
+                })?,
+                (Item::File, "filename") => filename = Some(map.next_value()?),
+                (Item::File, "segments") => segments = map.next_value()?,
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        if let Item::File = self.item {
+            let Some(filename) = filename else {
+                return Err(serde::de::Error::missing_field("filename"));
+            };
+            let file = self.collector.file(&filename, 0);
+            for (start, end, count) in line_runs(segments) {
+                self.collector.run(file, start, end, count);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Per-line hit counts of one file's segments, as runs `(start, end,
+/// count)` over the lines llvm-cov calls mapped (the lines its LCOV export
+/// writes a `DA:` for). A line takes the count of the region wrapping it
+/// from an earlier line, or the highest count of a region starting on it;
+/// lines without segments between two lines with segments take the
+/// wrapping region's count. The work is per segment, never per line.
+fn line_runs(mut segments: Vec<Segment>) -> Vec<(u32, u32, u64)> {
+    // Sorted by line (stably, so columns keep their order): an export is,
+    // but a hand-made file need not be.
+    segments.sort_by_key(Segment::line);
+    let mut runs = Vec::new();
     let mut wrapped: Option<&Segment> = None;
-    let mut on_line: Vec<&Segment> = Vec::new();
-    for line in first.line()..=last.line() {
-        if let Some(&previous) = on_line.last() {
-            wrapped = Some(previous);
-        }
-        on_line.clear();
-        while let Some(segment) = segments.get(next).filter(|s| s.line() == line) {
-            on_line.push(segment);
-            next += 1;
-        }
+    let mut index = 0;
+    while index < segments.len() {
+        let line = segments[index].line();
+        let end = segments[index..]
+            .iter()
+            .position(|segment| segment.line() != line)
+            .map_or(segments.len(), |len| index + len);
+        let on_line = &segments[index..end];
         let starts = on_line.iter().filter(|s| s.starts_region()).count();
-        let skipped = on_line
-            .first()
-            .is_some_and(|s| !s.has_count() && s.is_region_entry());
+        let skipped = !on_line[0].has_count() && on_line[0].is_region_entry();
         let mapped = !skipped && (wrapped.is_some_and(Segment::has_count) || starts > 0);
-        if !mapped {
-            continue;
-        }
-        let mut count = wrapped.map_or(0, Segment::count);
-        if starts > 0 {
+        if mapped && line > 0 {
+            let mut count = wrapped.map_or(0, Segment::count);
             for segment in on_line.iter().filter(|s| s.starts_region()) {
                 count = count.max(segment.count());
             }
+            runs.push((line, line, count));
         }
-        lines.insert(line, count);
+        let last = &on_line[on_line.len() - 1];
+        // The lines up to the next segment's line, wrapped by `last`.
+        if let Some(next) = segments.get(end) {
+            if next.line() > line.saturating_add(1) && last.has_count() {
+                runs.push((line.saturating_add(1).max(1), next.line() - 1, last.count()));
+            }
+        }
+        wrapped = Some(last);
+        index = end;
     }
-    lines
+    runs
 }
 
 #[cfg(test)]
 mod tests {
+    use super::super::wanted::{FileCoverage, Wanted, WantedFile};
     use super::*;
+    use std::path::Path;
 
-    fn counts(json_segments: &str) -> Vec<(u32, u64)> {
-        let text = format!(
+    fn parse(text: &str) -> Result<Vec<FileCoverage>, ParseError> {
+        let mut wanted = Wanted::default();
+        let file = WantedFile {
+            line_count: 1_000,
+            ranges: vec![(1, 1_000)],
+        };
+        wanted.files.insert("a/src/lib.rs".to_string(), file);
+        let names: Vec<String> = wanted.files.keys().cloned().collect();
+        let mut collector = Collector::new(&wanted, Path::new("/"), &names);
+        read(text.as_bytes(), &mut collector)?;
+        Ok(collector.files)
+    }
+
+    fn export(json_segments: &str) -> String {
+        format!(
             r#"{{"type": "llvm.coverage.json.export", "version": "3.0.1",
                 "data": [{{"files": [{{"filename": "/a/src/lib.rs", "segments": {json_segments}}}]}}]}}"#
-        );
-        match parse(&text) {
+        )
+    }
+
+    fn counts(json_segments: &str) -> Vec<(u32, u64)> {
+        match parse(&export(json_segments)) {
             Ok(files) => files[0].lines.iter().map(|(&l, &c)| (l, c)).collect(),
             Err(error) => panic!("{error:?}"),
         }
+    }
+
+    /// Regression (issue 10): a segment at the last line number once made
+    /// the reader fill every line up to it.
+    #[test]
+    fn a_segment_at_a_huge_line_costs_nothing() {
+        let files = parse(&export(
+            "[[1,1,1,true,true,false],[4294967295,1,0,false,false,false]]",
+        ));
+        let files = files.unwrap_or_default();
+        assert_eq!(files[0].lines.len(), 1_000);
+        assert_eq!(files[0].first_past, Some(1_001));
+    }
+
+    #[test]
+    fn the_type_may_come_last_and_other_fields_are_skipped() {
+        let text = r#"{"data": [{"files": [{"segments": [[2,1,7,true,true,false],[2,9,0,false,false,false]], "summary": {}, "filename": "/a/src/lib.rs"}], "functions": [{"name": "f"}]}], "type": "llvm.coverage.json.export"}"#;
+        let files = parse(text).unwrap_or_default();
+        assert_eq!(
+            files[0]
+                .lines
+                .iter()
+                .map(|(&l, &c)| (l, c))
+                .collect::<Vec<_>>(),
+            [(2, 7)]
+        );
     }
 
     #[test]

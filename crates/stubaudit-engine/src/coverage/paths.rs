@@ -99,6 +99,22 @@ impl<'a> PathMatcher<'a> {
             .collect()
     }
 
+    /// The one workspace file `path` can turn out to be, known as soon as
+    /// the path is read: the file it names directly, else the longest
+    /// workspace file it ends with. [`PathMatcher::resolve_all`] decides
+    /// later, over every path, whether a suffix match stands.
+    pub(super) fn candidate(&self, path: &str) -> Option<&'a str> {
+        let path = normalize(path);
+        let direct = if is_absolute(&path) {
+            path.strip_prefix(self.root_text.as_str())
+                .and_then(|rest| rest.strip_prefix('/'))
+                .and_then(|rest| self.known.get(rest).copied())
+        } else {
+            self.known.get(path.as_str()).copied()
+        };
+        direct.or_else(|| self.longest_suffix(&path).map(|(_, file)| file))
+    }
+
     /// A path that names a workspace file as it stands: relative to the
     /// root, or absolute under it.
     fn direct(&self, path: &str) -> Option<Resolved> {

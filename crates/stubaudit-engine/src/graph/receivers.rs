@@ -9,7 +9,23 @@
 //! methods.
 
 use super::{FnId, Graph, ReceiverType};
-use crate::index::{ChainBase, FnItem, Position, Receiver, Step, TypeRef};
+use crate::index::{ChainBase, FnItem, Position, Receiver, Step, Steps, TypeRef};
+
+/// The types along the last chain resolved on this thread (see
+/// `Graph::chain_type`).
+#[derive(Default)]
+struct ChainTypes {
+    /// The chain's shared list (held, so its address is not reused).
+    list: Option<Steps>,
+    /// The graph it was resolved in.
+    graph: usize,
+    /// The type after each prefix: `types[k]` after `k` steps.
+    types: Vec<ReceiverType>,
+}
+
+thread_local! {
+    static CHAIN_TYPES: std::cell::RefCell<ChainTypes> = std::cell::RefCell::default();
+}
 
 /// Methods that hand back (a view of) the value they are called on.
 const SAME_VALUE: &[&str] = &[
@@ -128,26 +144,50 @@ impl Graph {
                 self.var_type(fn_item, name, at, (self_key, self_trait, impl_at), 0)
             }
             Receiver::Chain(chain) => {
-                let mut current = match &chain.base {
+                let current = match &chain.base {
                     ChainBase::SelfValue => self.self_type(self_key, self_trait),
                     ChainBase::Var(name) => {
                         self.var_type(fn_item, name, at, (self_key, self_trait, impl_at), 0)
                     }
                     ChainBase::Call(path) => self.call_type(fn_item, path, self_key),
                 };
-                for step in &chain.steps {
-                    current = match step {
-                        Step::Field(field) => self.field_type(&current, field, impl_at),
-                        Step::Method(method) => self.method_return(&current, method),
-                    };
-                    if current == ReceiverType::Unknown {
-                        break;
-                    }
-                }
-                current
+                self.chain_type(current, &chain.steps, impl_at)
             }
             Receiver::Unknown => ReceiverType::Unknown,
         }
+    }
+
+    /// The type after `steps`, starting from `base`. The calls of one chain
+    /// share its list of steps (`Steps::prefix`), and are resolved one
+    /// after another: the types along the list are kept (per thread, for
+    /// the last list), so a chain of n calls costs O(n), not O(n²).
+    fn chain_type(&self, base: ReceiverType, steps: &Steps, impl_at: ImplAt) -> ReceiverType {
+        CHAIN_TYPES.with(|cache| {
+            let mut cache = cache.borrow_mut();
+            let graph = std::ptr::from_ref(self) as usize;
+            let fresh = match &cache.list {
+                Some(list) => {
+                    !list.same_list(steps) || cache.graph != graph || cache.types[0] != base
+                }
+                None => true,
+            };
+            if fresh {
+                cache.list = Some(steps.clone());
+                cache.graph = graph;
+                cache.types = vec![base];
+            }
+            while cache.types.len() <= steps.len() {
+                let done = cache.types.len() - 1;
+                let current = &cache.types[done];
+                let next = match (current, &steps[done]) {
+                    (ReceiverType::Unknown, _) => ReceiverType::Unknown,
+                    (_, Step::Field(field)) => self.field_type(current, field, impl_at),
+                    (_, Step::Method(method)) => self.method_return(current, method),
+                };
+                cache.types.push(next);
+            }
+            cache.types[steps.len()].clone()
+        })
     }
 
     /// The type of the binding `name` at `at`: a `let`, a parameter, or a

@@ -4,7 +4,9 @@
 //! `format!(…)`) are read too, since calls hide in them.
 
 use super::types::{segments, value_type_ref, GenericScope};
-use super::{Binding, Body, Call, CallKind, Chain, ChainBase, Position, Receiver, Step, TypeRef};
+use super::{
+    Binding, Body, Call, CallKind, Chain, ChainBase, Position, Receiver, Step, Steps, TypeRef,
+};
 use proc_macro2::Span;
 use syn::punctuated::Punctuated;
 use syn::visit::Visit;
@@ -23,6 +25,7 @@ pub fn read_block(block: &syn::Block, scope: &GenericScope) -> BodyFacts {
     let mut visitor = BodyVisitor {
         facts: BodyFacts::default(),
         scope,
+        chained: rustc_hash::FxHashMap::default(),
     };
     visitor.visit_block(block);
     visitor.facts
@@ -76,6 +79,11 @@ pub fn position(span: Span) -> Position {
 struct BodyVisitor<'a> {
     facts: BodyFacts,
     scope: &'a GenericScope,
+    /// The receivers of the method calls inside a chain already read, by
+    /// the address of the call's node: the outermost call of a chain reads
+    /// it once and the calls below it take a prefix of its steps, so a
+    /// chain of n calls is read in O(n) time and memory, not O(n²).
+    chained: rustc_hash::FxHashMap<usize, Receiver>,
 }
 
 impl BodyVisitor<'_> {
@@ -206,14 +214,15 @@ impl<'ast> Visit<'ast> for BodyVisitor<'_> {
     fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
         let name = call.method.to_string();
         let len = name.len();
-        self.push(
-            CallKind::Method {
-                receiver: receiver(&call.receiver),
-                name,
-            },
-            call.method.span(),
-            len,
-        );
+        let receiver = match self.chained.remove(&address(call)) {
+            Some(receiver) => receiver,
+            None => {
+                let (receiver, inner) = receiver_and_inner_calls(&call.receiver);
+                self.chained.extend(inner);
+                receiver
+            }
+        };
+        self.push(CallKind::Method { receiver, name }, call.method.span(), len);
         for argument in &call.args {
             self.fn_reference(argument);
         }
@@ -339,12 +348,18 @@ fn local_end(local: &syn::Local) -> Option<Position> {
 
 /// The type an initialiser evidently builds: `Type::new(…)`, `Type { … }`,
 /// `Type::default()`, also behind `?`, `.unwrap()` or a builder chain.
-fn constructed_type(expr: &syn::Expr) -> Option<TypeRef> {
+fn constructed_type(mut expr: &syn::Expr) -> Option<TypeRef> {
+    // A loop, not recursion: a builder chain may be thousands of calls long.
+    loop {
+        expr = match expr {
+            syn::Expr::Try(expr_try) => &expr_try.expr,
+            syn::Expr::Paren(paren) => &paren.expr,
+            syn::Expr::Reference(reference) => &reference.expr,
+            syn::Expr::MethodCall(call) => &call.receiver,
+            _ => break,
+        };
+    }
     match expr {
-        syn::Expr::Try(expr_try) => constructed_type(&expr_try.expr),
-        syn::Expr::Paren(paren) => constructed_type(&paren.expr),
-        syn::Expr::Reference(reference) => constructed_type(&reference.expr),
-        syn::Expr::MethodCall(call) => constructed_type(&call.receiver),
         syn::Expr::Struct(expr_struct) => Some(TypeRef::Path(segments(&expr_struct.path))),
         syn::Expr::Call(call) => {
             let syn::Expr::Path(func) = &*call.func else {
@@ -371,20 +386,57 @@ fn constructed_type(expr: &syn::Expr) -> Option<TypeRef> {
 
 /// What a method call's receiver names.
 pub(super) fn receiver(expr: &syn::Expr) -> Receiver {
-    let Some(chain) = chain(expr) else {
-        return Receiver::Unknown;
+    receiver_and_inner_calls(expr).0
+}
+
+/// What a method call's receiver names, and the receivers of the method
+/// calls along its chain (by node address), each a prefix of the same steps.
+fn receiver_and_inner_calls(expr: &syn::Expr) -> (Receiver, Vec<(usize, Receiver)>) {
+    let (chain, inner) = chain_and_calls(expr);
+    let Some(chain) = chain else {
+        // The chain's start cannot be named: neither can any call's on it.
+        let unknown = inner
+            .into_iter()
+            .map(|(node, _)| (node, Receiver::Unknown))
+            .collect();
+        return (Receiver::Unknown, unknown);
     };
-    match (&chain.base, chain.steps.as_slice()) {
+    let inner = inner
+        .into_iter()
+        .map(|(node, len)| {
+            let prefix = chain.steps.prefix(len);
+            (node, chain_receiver(chain.base.clone(), prefix))
+        })
+        .collect();
+    (chain_receiver(chain.base, chain.steps), inner)
+}
+
+/// A chain as a receiver: `self`, `self.field` and a bare name have their
+/// own forms.
+fn chain_receiver(base: ChainBase, steps: Steps) -> Receiver {
+    match (&base, steps.as_slice()) {
         (ChainBase::SelfValue, []) => Receiver::SelfValue,
         (ChainBase::SelfValue, [Step::Field(field)]) => Receiver::SelfField(field.clone()),
         (ChainBase::Var(name), []) => Receiver::Var(name.clone()),
-        _ => Receiver::Chain(Box::new(chain)),
+        _ => Receiver::Chain(Box::new(Chain { base, steps })),
     }
+}
+
+/// The address of a call's node: a key for [`BodyVisitor::chained`].
+fn address(call: &syn::ExprMethodCall) -> usize {
+    std::ptr::from_ref(call) as usize
 }
 
 /// Reads `expr` as a start and steps, when it is one.
 fn chain(expr: &syn::Expr) -> Option<Chain> {
+    chain_and_calls(expr).0
+}
+
+/// [`chain`], and the method calls on its spine with the number of steps
+/// their own receiver has.
+fn chain_and_calls(expr: &syn::Expr) -> (Option<Chain>, Vec<(usize, usize)>) {
     let mut steps = Vec::new();
+    let mut calls = Vec::new();
     let mut current = expr;
     let base = loop {
         match current {
@@ -402,20 +454,132 @@ fn chain(expr: &syn::Expr) -> Option<Chain> {
             }
             syn::Expr::MethodCall(call) => {
                 steps.push(Step::Method(call.method.to_string()));
+                calls.push((address(call), steps.len()));
                 current = &call.receiver;
             }
             syn::Expr::Path(path) => match path.path.get_ident() {
-                Some(ident) if ident == "self" => break ChainBase::SelfValue,
-                Some(ident) => break ChainBase::Var(ident.to_string()),
-                None => return None,
+                Some(ident) if ident == "self" => break Some(ChainBase::SelfValue),
+                Some(ident) => break Some(ChainBase::Var(ident.to_string())),
+                None => break None,
             },
             syn::Expr::Call(call) => match &*call.func {
-                syn::Expr::Path(func) => break ChainBase::Call(segments(&func.path)),
-                _ => return None,
+                syn::Expr::Path(func) => break Some(ChainBase::Call(segments(&func.path))),
+                _ => break None,
             },
-            _ => return None,
+            _ => break None,
         }
     };
+    // A call pushed as the k-th step (1-based, outermost first) has the
+    // steps after it, in source order the first `total - k`, as receiver.
+    let total = steps.len();
+    let calls = calls
+        .into_iter()
+        .map(|(node, pushed)| (node, total - pushed))
+        .collect();
     steps.reverse();
-    Some(Chain { base, steps })
+    let chain = base.map(|base| Chain {
+        base,
+        steps: steps.into(),
+    });
+    (chain, calls)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn calls(body: &str) -> Vec<(String, Receiver)> {
+        let block: syn::Block = match syn::parse_str(&format!("{{ {body} }}")) {
+            Ok(block) => block,
+            Err(error) => panic!("{error}"),
+        };
+        read_block(&block, &GenericScope::default())
+            .calls
+            .into_iter()
+            .filter_map(|call| match call.kind {
+                CallKind::Method { receiver, name } => Some((name, receiver)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn chain_of(base: ChainBase, steps: &[&str]) -> Receiver {
+        let steps: Vec<Step> = steps
+            .iter()
+            .map(|step| match step.strip_prefix('.') {
+                Some(field) => Step::Field(field.to_string()),
+                None => Step::Method(step.to_string()),
+            })
+            .collect();
+        Receiver::Chain(Box::new(Chain {
+            base,
+            steps: steps.into(),
+        }))
+    }
+
+    #[test]
+    fn every_call_of_a_chain_has_its_own_prefix_as_receiver() {
+        let found = calls("Builder::new().a(x.len()).b().c();");
+        let base = || ChainBase::Call(vec!["Builder".to_string(), "new".to_string()]);
+        assert_eq!(
+            found,
+            [
+                ("c".to_string(), chain_of(base(), &["a", "b"])),
+                ("b".to_string(), chain_of(base(), &["a"])),
+                ("a".to_string(), chain_of(base(), &[])),
+                ("len".to_string(), Receiver::Var("x".to_string())),
+            ]
+        );
+    }
+
+    #[test]
+    fn fields_awaits_and_tries_on_the_way_keep_the_prefixes_right() {
+        let found = calls("self.pool.get().await?.lock().run();");
+        assert_eq!(
+            found,
+            [
+                (
+                    "run".to_string(),
+                    chain_of(ChainBase::SelfValue, &[".pool", "get", "lock"])
+                ),
+                (
+                    "lock".to_string(),
+                    chain_of(ChainBase::SelfValue, &[".pool", "get"])
+                ),
+                ("get".to_string(), Receiver::SelfField("pool".to_string())),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_chain_on_an_unnamed_start_is_unknown_all_the_way() {
+        let found = calls("items[0].a().b();");
+        assert_eq!(
+            found,
+            [
+                ("b".to_string(), Receiver::Unknown),
+                ("a".to_string(), Receiver::Unknown),
+            ]
+        );
+    }
+
+    /// A long chain shares one list of steps: memory grows linearly.
+    #[test]
+    fn a_long_chain_shares_one_list_of_steps() {
+        let found = calls(&format!("x{};", ".m()".repeat(2_000)));
+        assert_eq!(found.len(), 2_000);
+        let lists: rustc_hash::FxHashSet<*const Step> = found
+            .iter()
+            .filter_map(|(_, receiver)| match receiver {
+                Receiver::Chain(chain) => Some(chain.steps.as_slice().as_ptr()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(lists.len(), 1);
+        let longest = found.iter().filter_map(|(_, receiver)| match receiver {
+            Receiver::Chain(chain) => Some(chain.steps.len()),
+            _ => None,
+        });
+        assert_eq!(longest.max(), Some(1_999));
+    }
 }

@@ -1,10 +1,21 @@
 //! Which lines hold code: a byte scan that skips whitespace, line and
 //! block comments (doc comments included, block comments nested) and counts
 //! every line a string, raw string or char literal spans. It knows just
-//! enough of Rust's lexical grammar for that, and nothing else.
+//! enough of Rust's lexical grammar for that, and nothing else. The same
+//! pass feeds every code byte to `nesting`.
+
+use super::nesting::{Deepest, Nesting};
 
 /// Sorted, distinct 1-based numbers of the lines with code on them.
+#[cfg(test)]
 pub fn code_lines(text: &str) -> Vec<u32> {
+    scan(text).0
+}
+
+/// The lines with code on them, and how deep the code nests
+/// (see `nesting`), in one pass.
+pub fn scan(text: &str) -> (Vec<u32>, Deepest) {
+    let mut nesting = Nesting::default();
     let bytes = text.as_bytes();
     let mut lines: Vec<u32> = Vec::new();
     let mut line: u32 = 1;
@@ -60,11 +71,12 @@ pub fn code_lines(text: &str) -> Vec<u32> {
             }
             _ => {
                 mark(&mut lines, line);
+                nesting.byte(bytes, i, line);
                 i += 1;
             }
         }
     }
-    lines
+    (lines, nesting.deepest)
 }
 
 /// Whether the byte before `i` continues an identifier (`for"` is no raw string).
