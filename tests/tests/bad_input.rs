@@ -566,8 +566,15 @@ fn cases() -> Vec<Case> {
         .args(&["--manifest-path", "{ws}/src"]),
         case("--manifest-path naming nothing", 2, &["does not exist"])
             .args(&["--manifest-path", "{ws}/nope/Cargo.toml"]),
-        case("an unknown code", 2, &["invalid value 'hihg-stub' for '--deny <CODE>'", "incomplete-audit"])
-            .args(&["--deny", "hihg-stub"]),
+        case(
+            "an unknown code",
+            2,
+            &[
+                "invalid value 'hihg-stub' for '--deny <CODE>'",
+                "incomplete-audit",
+            ],
+        )
+        .args(&["--deny", "hihg-stub"]),
         case("a broken baseline", 2, &["base.json"])
             .file("base.json", "{\"schema\": \n")
             .args(&["--baseline", "{ws}/base.json"]),
