@@ -10,7 +10,7 @@ use crate::diagnostic::Diagnostic;
 use crate::index::{extract, FileContext, FileIndex, ModDecl, PathSegments};
 use crate::load::{TargetRole, Workspace};
 use crate::parse::parse_file;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -38,6 +38,11 @@ pub struct SourceTree {
 }
 
 struct Job {
+    /// The target's place in manifest order: of two targets reaching one
+    /// file, the first claims it.
+    order: usize,
+    /// The job whose module declared this file: (path, order).
+    parent: Option<(PathBuf, usize)>,
     path: PathBuf,
     module: PathSegments,
     in_test: bool,
@@ -47,8 +52,18 @@ struct Job {
 }
 
 struct Shared {
-    seen: Mutex<HashSet<PathBuf>>,
-    out: Mutex<SourceTree>,
+    /// Path → the first target (in manifest order) that reached it so far.
+    seen: Mutex<HashMap<PathBuf, usize>>,
+    out: Mutex<Vec<Claimed>>,
+}
+
+/// What one job found, kept only if its claim holds at the end.
+struct Claimed {
+    path: PathBuf,
+    order: usize,
+    parent: Option<(PathBuf, usize)>,
+    file: Option<SourceFile>,
+    diagnostics: Vec<Diagnostic>,
 }
 
 /// Finds, parses and indexes every file of every target, using `jobs`
@@ -58,6 +73,8 @@ pub fn collect(workspace: &Workspace, jobs: Option<usize>) -> SourceTree {
     for (package_index, package) in workspace.packages.iter().enumerate() {
         for target in &package.targets {
             roots.push(Job {
+                order: roots.len(),
+                parent: None,
                 path: target.root.clone(),
                 module: vec![target.crate_name.clone()],
                 in_test: target.role.is_test() || package.test_support,
@@ -68,16 +85,20 @@ pub fn collect(workspace: &Workspace, jobs: Option<usize>) -> SourceTree {
         }
     }
     let shared = Shared {
-        seen: Mutex::new(HashSet::new()),
-        out: Mutex::new(SourceTree::default()),
+        seen: Mutex::new(HashMap::new()),
+        out: Mutex::new(Vec::new()),
     };
-    // One target after another (each in parallel): a file two targets
-    // reach (a `tests/common/mod.rs`) is claimed by the first in manifest
-    // order, whatever the threads do, so the report is deterministic.
+    // Every target at once, so both threads stay busy to the end. A file
+    // two targets reach (a `tests/common/mod.rs`) belongs to the first in
+    // manifest order: a later target's claim gives way to an earlier one's,
+    // and what the later one found there is dropped at the end, whatever
+    // the threads did first. So the report is deterministic.
     let run = |shared: &Shared| {
-        for job in roots {
-            rayon::scope(|scope| spawn(scope, shared, job));
-        }
+        rayon::scope(|scope| {
+            for job in roots {
+                spawn(scope, shared, job);
+            }
+        });
     };
     // Parse threads get a big stack: syn recurses once per nesting level
     // (see `parse::STACK_SIZE`). Should the system refuse that many
@@ -93,7 +114,7 @@ pub fn collect(workspace: &Workspace, jobs: Option<usize>) -> SourceTree {
         Ok(pool) => pool.install(|| run(&shared)),
         Err(_) => run(&shared),
     }
-    let mut tree = shared
+    let claimed = shared
         .out
         .into_inner()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
@@ -101,6 +122,8 @@ pub fn collect(workspace: &Workspace, jobs: Option<usize>) -> SourceTree {
         .seen
         .into_inner()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut tree = kept(claimed, &seen);
+    let seen: HashSet<PathBuf> = seen.into_keys().collect();
     tree.diagnostics.extend(unreached_files(workspace, &seen));
     tree.files.sort_by(|a, b| a.index.path.cmp(&b.index.path));
     tree.diagnostics.sort();
@@ -113,15 +136,18 @@ fn spawn<'s>(scope: &rayon::Scope<'s>, shared: &'s Shared, job: Job) {
             .seen
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if !seen.insert(job.path.clone()) {
-            return;
+        match seen.get(&job.path) {
+            Some(&first) if first <= job.order => return,
+            _ => {
+                seen.insert(job.path.clone(), job.order);
+            }
         }
     }
     scope.spawn(move |scope| {
         let parsed = match parse_file(&job.path) {
             Ok(parsed) => parsed,
             Err(diagnostic) => {
-                push_diagnostics(shared, vec![diagnostic]);
+                push(shared, &job, None, vec![diagnostic]);
                 // Its `mod` declarations are lost with it: audit the
                 // module files that sit where they would be.
                 for child in child_modules_on_disk(&job) {
@@ -153,6 +179,8 @@ fn spawn<'s>(scope: &rayon::Scope<'s>, shared: &'s Shared, job: Job) {
                     scope,
                     shared,
                     Job {
+                        order: job.order,
+                        parent: Some((job.path.clone(), job.order)),
                         path,
                         module: decl.module.clone(),
                         in_test: job.in_test || decl.in_test,
@@ -175,17 +203,13 @@ fn spawn<'s>(scope: &rayon::Scope<'s>, shared: &'s Shared, job: Job) {
                 )),
             }
         }
-        push_diagnostics(shared, diagnostics);
-        let mut out = shared
-            .out
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        out.files.push(SourceFile {
+        let file = SourceFile {
             index,
             package: job.package,
             role: job.role,
             in_test: job.in_test,
-        });
+        };
+        push(shared, &job, Some(file), diagnostics);
     });
 }
 
@@ -229,6 +253,8 @@ fn child_modules_on_disk(job: &Job) -> Vec<Job> {
             let mut module = job.module.clone();
             module.push(name.clone());
             Job {
+                order: job.order,
+                parent: Some((job.path.clone(), job.order)),
                 path,
                 module,
                 in_test: job.in_test || name == "tests" || name == "test",
@@ -240,15 +266,47 @@ fn child_modules_on_disk(job: &Job) -> Vec<Job> {
         .collect()
 }
 
-fn push_diagnostics(shared: &Shared, diagnostics: Vec<Diagnostic>) {
-    if diagnostics.is_empty() {
-        return;
-    }
+/// Records what `job` found.
+fn push(shared: &Shared, job: &Job, file: Option<SourceFile>, diagnostics: Vec<Diagnostic>) {
     let mut out = shared
         .out
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
-    out.diagnostics.extend(diagnostics);
+    out.push(Claimed {
+        path: job.path.clone(),
+        order: job.order,
+        parent: job.parent.clone(),
+        file,
+        diagnostics,
+    });
+}
+
+/// What the final claims keep: a job's findings when its file is still
+/// its target's and so is every file on the way down from the root (a
+/// later target's subtree under a file an earlier one took over goes).
+fn kept(claimed: Vec<Claimed>, seen: &HashMap<PathBuf, usize>) -> SourceTree {
+    let parents: HashMap<(PathBuf, usize), Option<(PathBuf, usize)>> = claimed
+        .iter()
+        .map(|claim| ((claim.path.clone(), claim.order), claim.parent.clone()))
+        .collect();
+    let holds = |path: &PathBuf, order: usize| -> bool {
+        let mut current = Some((path.clone(), order));
+        while let Some((path, order)) = current {
+            if seen.get(&path) != Some(&order) {
+                return false;
+            }
+            current = parents.get(&(path, order)).cloned().flatten();
+        }
+        true
+    };
+    let mut tree = SourceTree::default();
+    for claim in claimed {
+        if holds(&claim.path, claim.order) {
+            tree.files.extend(claim.file);
+            tree.diagnostics.extend(claim.diagnostics);
+        }
+    }
+    tree
 }
 
 /// The file of `decl`, declared in `parent` (a `mod.rs`-like file when
@@ -344,6 +402,86 @@ fn unreached_files(workspace: &Workspace, seen: &HashSet<PathBuf>) -> Vec<Diagno
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Two integration tests share `tests/common/mod.rs` (whose own child
+    /// module hangs below it); the first test target in manifest order
+    /// owns both files, on every run and thread count, as when targets
+    /// were read one after another.
+    #[test]
+    fn a_shared_file_belongs_to_the_first_target_that_reaches_it() {
+        let dir = match tempfile::tempdir() {
+            Ok(dir) => dir,
+            Err(error) => panic!("tempdir: {error}"),
+        };
+        let root = dir.path().to_path_buf();
+        let files = [
+            ("src/lib.rs", "pub fn f() {}\n"),
+            ("tests/a.rs", "mod common;\n#[test]\nfn a() {}\n"),
+            ("tests/b.rs", "mod common;\n#[test]\nfn b() {}\n"),
+            ("tests/common/mod.rs", "pub mod helper;\n"),
+            ("tests/common/helper.rs", "pub fn help() {}\n"),
+        ];
+        for (path, text) in files {
+            let path = root.join(path);
+            if let Err(error) = path
+                .parent()
+                .map_or(Ok(()), std::fs::create_dir_all)
+                .and_then(|()| std::fs::write(&path, text))
+            {
+                panic!("write {}: {error}", path.display());
+            }
+        }
+        let target = |name: &str, role: TargetRole, file: &str| crate::load::Target {
+            crate_name: name.to_string(),
+            role,
+            root: root.join(file),
+        };
+        let workspace = Workspace {
+            root: root.clone(),
+            packages: vec![crate::load::Package {
+                name: "demo".to_string(),
+                dir: root.clone(),
+                targets: vec![
+                    target("demo", TargetRole::Lib, "src/lib.rs"),
+                    target("a", TargetRole::Test, "tests/a.rs"),
+                    target("b", TargetRole::Test, "tests/b.rs"),
+                ],
+                selected: true,
+                config: serde_json::Value::Null,
+                test_support: false,
+                workspace_deps: Vec::new(),
+                publishable: false,
+            }],
+            config: serde_json::Value::Null,
+        };
+        for jobs in [1, 2, 2, 2, 4] {
+            let tree = collect(&workspace, Some(jobs));
+            let modules: Vec<(String, String)> = tree
+                .files
+                .iter()
+                .map(|file| {
+                    let path = file
+                        .index
+                        .path
+                        .strip_prefix(&root)
+                        .unwrap_or(&file.index.path);
+                    (path.display().to_string(), file.index.module.join("::"))
+                })
+                .collect();
+            assert_eq!(
+                modules,
+                [
+                    ("src/lib.rs", "demo"),
+                    ("tests/a.rs", "a"),
+                    ("tests/b.rs", "b"),
+                    ("tests/common/helper.rs", "a::common::helper"),
+                    ("tests/common/mod.rs", "a::common"),
+                ]
+                .map(|(path, module)| (path.to_string(), module.to_string())),
+                "with {jobs} threads"
+            );
+        }
+    }
 
     #[test]
     fn dot_segments_fold_away() {
