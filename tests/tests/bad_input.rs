@@ -669,10 +669,23 @@ fn run_child(
         Ok(child) => child,
         Err(error) => panic!("could not run the binary: {error}"),
     };
+    // Drain both pipes while the child runs: a child writing more than a
+    // pipe holds would otherwise block and look hung.
+    let drain = |pipe: Option<Box<dyn std::io::Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut text = Vec::new();
+            if let Some(mut pipe) = pipe {
+                let _ = pipe.read_to_end(&mut text);
+            }
+            text
+        })
+    };
+    let stdout = drain(child.stdout.take().map(|pipe| Box::new(pipe) as _));
+    let stderr = drain(child.stderr.take().map(|pipe| Box::new(pipe) as _));
     let start = Instant::now();
-    loop {
+    let status = loop {
         match child.try_wait() {
-            Ok(Some(_)) => break,
+            Ok(Some(status)) => break status,
             Ok(None) if start.elapsed() < limit => std::thread::sleep(Duration::from_millis(20)),
             _ => {
                 let _ = child.kill();
@@ -680,18 +693,17 @@ fn run_child(
                 return (None, format!("hung: killed after {limit:?}"));
             }
         }
-    }
-    match child.wait_with_output() {
-        Ok(output) => (
-            output.status.code(),
-            format!(
-                "{}{}",
-                String::from_utf8_lossy(&output.stdout),
-                String::from_utf8_lossy(&output.stderr)
-            ),
+    };
+    let stdout = stdout.join().unwrap_or_default();
+    let stderr = stderr.join().unwrap_or_default();
+    (
+        status.code(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&stdout),
+            String::from_utf8_lossy(&stderr)
         ),
-        Err(error) => (None, format!("could not read the output: {error}")),
-    }
+    )
 }
 
 fn run_case(case: &Case) -> Result<(), String> {

@@ -1,10 +1,11 @@
 //! Writing `--output` and `--write-baseline` files without clobbering
 //! what the path names: a regular file (or a new one) is replaced
-//! atomically (a temporary file beside it, then a rename); a symlink is
+//! atomically (a temporary file beside it, with a name nobody can guess,
+//! then a rename; the `tempfile` crate makes it safely); a symlink is
 //! followed and its target written the same way, so the link stays; a
 //! device, FIFO or other non-regular file (`/dev/null`, `/dev/stdout`) is
 //! written in place, never replaced. Errors name the path the user gave.
-//! std only.
+//! Otherwise std.
 
 use anyhow::{anyhow, Context, Result};
 use std::fs::OpenOptions;
@@ -55,26 +56,24 @@ fn replace(path: &Path, bytes: &[u8]) -> Result<()> {
         .parent()
         .filter(|dir| !dir.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .ok_or_else(|| anyhow!("it is not a file path"))?;
-    let temporary = dir.join(format!(
-        ".{}.tmp{}",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    let written = std::fs::write(&temporary, bytes).and_then(|()| {
-        // Keep the permissions of the file being replaced.
-        if let Ok(metadata) = std::fs::metadata(path) {
-            std::fs::set_permissions(&temporary, metadata.permissions())?;
-        }
-        std::fs::rename(&temporary, path)
-    });
-    if let Err(error) = written {
-        // Leave nothing behind.
-        let _ = std::fs::remove_file(&temporary);
-        return Err(error.into());
+    if path.file_name().is_none() {
+        return Err(anyhow!("it is not a file path"));
     }
+    // An unpredictable name, created exclusively (tempfile's
+    // `NamedTempFile`): in a shared directory nobody can plant a symlink
+    // for the report to be written through.
+    let mut temporary = tempfile::Builder::new()
+        .prefix(".stubaudit-")
+        .tempfile_in(dir)?;
+    std::io::Write::write_all(&mut temporary, bytes)?;
+    // Keep the permissions of the file being replaced.
+    if let Ok(metadata) = std::fs::metadata(path) {
+        temporary
+            .as_file()
+            .set_permissions(metadata.permissions())?;
+    }
+    // On failure the temporary file is removed when dropped.
+    temporary.persist(path).map_err(|error| error.error)?;
     Ok(())
 }
 

@@ -474,17 +474,17 @@ fn reachable_external_globs(
     module: &[String],
 ) -> Vec<Vec<String>> {
     let mut found: Vec<Vec<String>> = Vec::new();
-    let mut visited: Vec<&[String]> = vec![module];
+    let mut found_set: std::collections::HashSet<Vec<String>> = Default::default();
+    let mut visited: std::collections::HashSet<&[String]> = [module].into_iter().collect();
     let mut queue: Vec<&[String]> = vec![module];
     while let Some(current) = queue.pop() {
         for glob in graph.resolver.external_globs(current) {
-            if !found.contains(&glob) {
+            if found_set.insert(glob.clone()) {
                 found.push(glob);
             }
         }
         for next in first_party_globs.get(current).into_iter().flatten() {
-            if !visited.contains(&next.as_slice()) {
-                visited.push(next);
+            if visited.insert(next.as_slice()) {
                 queue.push(next);
             }
         }

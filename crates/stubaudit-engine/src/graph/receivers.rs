@@ -19,6 +19,9 @@ struct ChainTypes {
     list: Option<Steps>,
     /// The graph it was resolved in.
     graph: usize,
+    /// The impl block whose bounds typed its fields (they differ between
+    /// stages that ask with and without one).
+    impl_at: ImplAt,
     /// The type after each prefix: `types[k]` after `k` steps.
     types: Vec<ReceiverType>,
 }
@@ -167,13 +170,17 @@ impl Graph {
             let graph = std::ptr::from_ref(self) as usize;
             let fresh = match &cache.list {
                 Some(list) => {
-                    !list.same_list(steps) || cache.graph != graph || cache.types[0] != base
+                    !list.same_list(steps)
+                        || cache.graph != graph
+                        || cache.impl_at != impl_at
+                        || cache.types[0] != base
                 }
                 None => true,
             };
             if fresh {
                 cache.list = Some(steps.clone());
                 cache.graph = graph;
+                cache.impl_at = impl_at;
                 cache.types = vec![base];
             }
             while cache.types.len() <= steps.len() {

@@ -206,6 +206,17 @@ async fn run_in_transaction(
     };
     client.batch_execute(&begin).await.map_err(from_postgres)?;
     match work.run(&InTransaction { client, depth }).await {
+        Ok(()) if depth == 0 => {
+            // A statement that failed inside the work aborts the whole
+            // transaction, and `COMMIT` would then roll back without an
+            // error: ask first, so a swallowed failure is not reported as
+            // committed (`25P02: current transaction is aborted …`).
+            if let Err(aborted) = client.batch_execute("SELECT 1").await {
+                let _ = client.batch_execute(&rollback).await;
+                return Err(from_postgres(aborted));
+            }
+            client.batch_execute(&commit).await.map_err(from_postgres)
+        }
         Ok(()) => client.batch_execute(&commit).await.map_err(from_postgres),
         Err(error) => {
             // The work's error says more than a failed rollback would.

@@ -180,6 +180,32 @@ fn postgres_transactions_commit_roll_back_and_nest_as_savepoints() {
 }
 
 #[test]
+fn postgres_a_transaction_whose_work_swallowed_a_failed_statement_is_not_committed() {
+    with_database(|db| async move {
+        let swallowed = db
+            .transaction(AsyncTransactionWork::new(|tx| {
+                Box::pin(async move {
+                    tx.execute("INSERT INTO links (url) VALUES ('kept?')", &[])
+                        .await?;
+                    let failed = tx
+                        .execute("INSERT INTO links (url) VALUES (NULL)", &[])
+                        .await;
+                    assert!(failed.is_err());
+                    Ok(())
+                })
+            }))
+            .await;
+        assert!(
+            matches!(&swallowed, Err(DbError::Postgres(reason)) if reason.starts_with("25P02:")),
+            "{swallowed:?}"
+        );
+        assert_eq!(urls(&db).await, Vec::<String>::new());
+        assert_eq!(db.transaction(insert("next")).await, Ok(()));
+        assert_eq!(urls(&db).await, ["next"]);
+    });
+}
+
+#[test]
 fn postgres_a_dropped_transaction_is_rolled_back_before_the_next_statement() {
     with_database(|db| async move {
         let work = AsyncTransactionWork::new(|tx| {
