@@ -235,8 +235,17 @@ impl Git {
                 let size: usize = size.parse().map_err(|_| {
                     anyhow!("unexpected `git cat-file` header `{}`", header.trim_end())
                 })?;
-                let mut contents = vec![0; size];
-                reader.read_exact(&mut contents)?;
+                // The size comes from the revision, which may be untrusted:
+                // no allocation up front, and no blob beyond what any
+                // source file needs.
+                if size > MAX_BLOB {
+                    bail!("object `{oid}` of the base is {size} bytes: larger than any source file the audit reads ({MAX_BLOB} bytes)");
+                }
+                let mut contents = Vec::new();
+                (&mut reader).take(size as u64).read_to_end(&mut contents)?;
+                if contents.len() != size {
+                    bail!("`git cat-file` ended inside object `{oid}`");
+                }
                 let mut newline = [0u8; 1];
                 reader.read_exact(&mut newline)?;
                 if kind == "blob" {
@@ -265,6 +274,9 @@ impl Git {
         }
     }
 }
+
+/// The largest blob read from the base: far above any real source file.
+const MAX_BLOB: usize = 256 << 20;
 
 /// A path as git stores it: bytes, kept exact where the OS allows.
 fn path_from_bytes(bytes: &[u8]) -> PathBuf {
