@@ -332,7 +332,7 @@ pub fn module_file(
                 .iter()
                 .fold(dir, |dir, name| dir.join(name))
         };
-        let path = lexically_normal(&base.join(path_attr));
+        let path = crate::load::lexically_normal(&base.join(path_attr));
         return if path.is_file() {
             Ok((path, true))
         } else {
@@ -351,25 +351,6 @@ pub fn module_file(
         return Ok((nested, true));
     }
     Err(format!("`{}` or `{}`", flat.display(), nested.display()))
-}
-
-/// `path` with `.` and `..` segments folded away, without touching the file
-/// system (`#[path = "sub/../other.rs"]` names the same file as
-/// `other.rs`, and must be read once).
-pub fn lexically_normal(path: &Path) -> PathBuf {
-    let mut normal = PathBuf::new();
-    for component in path.components() {
-        match component {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
-                if !normal.pop() {
-                    normal.push("..");
-                }
-            }
-            other => normal.push(other),
-        }
-    }
-    normal
 }
 
 /// `.rs` files under each package's `src/` that no module tree reached.
@@ -486,11 +467,11 @@ mod tests {
     #[test]
     fn dot_segments_fold_away() {
         assert_eq!(
-            lexically_normal(Path::new("/w/src/sub/../other.rs")),
+            crate::load::lexically_normal(Path::new("/w/src/sub/../other.rs")),
             PathBuf::from("/w/src/other.rs")
         );
         assert_eq!(
-            lexically_normal(Path::new("/w/src/./a.rs")),
+            crate::load::lexically_normal(Path::new("/w/src/./a.rs")),
             PathBuf::from("/w/src/a.rs")
         );
     }

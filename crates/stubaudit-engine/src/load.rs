@@ -133,7 +133,7 @@ pub fn load_from(
                     Some(Target {
                         crate_name: target.name.replace('-', "_"),
                         role,
-                        root: crate::files::lexically_normal(target.src_path.as_std_path()),
+                        root: lexically_normal(target.src_path.as_std_path()),
                     })
                 })
                 .collect();
@@ -289,4 +289,23 @@ fn metadata_message(error: &cargo_metadata::Error) -> String {
             .join("; "),
         other => other.to_string(),
     }
+}
+
+/// `path` with `.` and `..` segments folded away, without touching the file
+/// system (`#[path = "sub/../other.rs"]` names the same file as
+/// `other.rs`, and must be read once).
+pub fn lexically_normal(path: &Path) -> PathBuf {
+    let mut normal = PathBuf::new();
+    for component in path.components() {
+        match component {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                if !normal.pop() {
+                    normal.push("..");
+                }
+            }
+            other => normal.push(other),
+        }
+    }
+    normal
 }
