@@ -894,3 +894,28 @@ mod tests {
         &["boundary-stub h0 AsyncDatabase.query: "],
     );
 }
+
+#[test]
+fn a_db_stub_names_the_methods_its_routes_answer() {
+    check(
+        r#"
+pub struct Users<D: stubaudit::db::Database> { db: D }
+impl<D: stubaudit::db::Database> Users<D> {
+    pub fn count(&self) -> usize { self.db.query("SELECT 1", &[]).map(|rows| rows.len()).unwrap_or(0) }
+    pub fn add(&self) -> u64 { self.db.execute("INSERT INTO users DEFAULT VALUES", &[]).unwrap_or(0) }
+}
+#[cfg(test)]
+mod tests {
+    use stubaudit::db::{statement, DbStub};
+    #[test]
+    fn counts() { let db = DbStub::new().on(statement("SELECT 1")).returns(Vec::new()).once(); }
+    #[test]
+    fn adds() { let db = DbStub::new().on(statement("INSERT INTO users DEFAULT VALUES")).affects(1).once(); }
+}
+"#,
+        &[
+            "boundary-stub h0 Database.query: ",
+            "boundary-stub h0 Database.execute: ",
+        ],
+    );
+}

@@ -4,6 +4,7 @@
 
 use super::{Double, DoubleKind, Registry, StandsFor, StubSite};
 use crate::graph::{Edge, Graph};
+use crate::index::{CallKind, FnItem};
 use std::collections::HashSet;
 
 /// Library doubles: type path, the boundary it replaces, the method a bare
@@ -58,12 +59,39 @@ pub(super) fn add(registry: &mut Registry) {
     }
 }
 
-/// The method a bare construction of library double `key` stubs.
-pub(super) fn constructed_method(key: &str) -> Option<String> {
-    LIBRARY_DOUBLES
+/// Route calls that say which boundary method a library double's route
+/// answers: (double, route call, method). `DbStub`'s `.returns(rows)`
+/// answers queries, `.affects(n)` statements.
+const ROUTE_METHODS: &[(&str, &str, &str)] = &[
+    ("stubaudit::db::DbStub", "returns", "query"),
+    ("stubaudit::db::DbStub", "affects", "execute"),
+];
+
+/// The methods a construction of library double `key` in `fn_item`
+/// stubs: those its routes there answer, else the double's default;
+/// empty when expectations name the method instead.
+pub(super) fn constructed_methods(key: &str, fn_item: &FnItem) -> Vec<String> {
+    let mut methods: Vec<String> = ROUTE_METHODS
         .iter()
-        .find(|(path, _, _)| *path == key)
-        .and_then(|(_, _, method)| method.map(String::from))
+        .filter(|(double, route, _)| {
+            *double == key
+                && fn_item.calls.iter().any(
+                    |call| matches!(&call.kind, CallKind::Method { name, .. } if name == route),
+                )
+        })
+        .map(|(_, _, method)| method.to_string())
+        .collect();
+    methods.sort();
+    methods.dedup();
+    if methods.is_empty() {
+        methods.extend(
+            LIBRARY_DOUBLES
+                .iter()
+                .find(|(path, _, _)| *path == key)
+                .and_then(|(_, _, method)| method.map(String::from)),
+        );
+    }
+    methods
 }
 
 /// `HttpStub` serves both HTTP traits: in a package whose production code

@@ -4,7 +4,7 @@
 //! to the double and the method it replaces; the receiver of an
 //! expectation is typed through the graph, with a method-name fallback.
 
-use super::library::{constructed_method, HttpFlavour};
+use super::library::{constructed_methods, HttpFlavour};
 use super::names::Lookup;
 use super::wire::{self, WireNames, STUB_TRANSPORTS, WIRE_CRATES};
 use super::{Double, DoubleKind, StandsFor, StubSite};
@@ -504,14 +504,21 @@ impl Finder<'_> {
                 // A fake made by its own code or its own tests stubs nothing.
                 continue;
             }
-            let method = constructed_method(&known.key);
-            if known.kind == DoubleKind::Stubaudit && method.is_none() {
-                // A library mock with no expectation set here: configured elsewhere.
-                continue;
-            }
+            let methods: Vec<Option<String>> = if known.kind == DoubleKind::Stubaudit {
+                let methods = constructed_methods(&known.key, found.fn_item);
+                if methods.is_empty() {
+                    // A library mock with no expectation set here: configured elsewhere.
+                    continue;
+                }
+                methods.into_iter().map(Some).collect()
+            } else {
+                vec![None]
+            };
             for (at, len) in places {
                 for target in &known.stands_for {
-                    found.push(double, target.clone(), method.clone(), at, len);
+                    for method in &methods {
+                        found.push(double, target.clone(), method.clone(), at, len);
+                    }
                 }
             }
         }
