@@ -182,7 +182,7 @@ fn spawn<'s>(scope: &rayon::Scope<'s>, shared: &'s Shared, job: Job) {
                         order: job.order,
                         parent: Some((job.path.clone(), job.order)),
                         path,
-                        module: decl.module.clone(),
+                        module: decl.module.to_vec(),
                         in_test: job.in_test || decl.in_test,
                         mod_root: if decl.include { job.mod_root } else { mod_root },
                         package: job.package,
@@ -480,7 +480,7 @@ mod tests {
     fn a_path_attribute_through_a_parent_dir_names_one_file() {
         let decl = ModDecl {
             name: "other".to_string(),
-            module: vec!["demo".to_string(), "other".to_string()],
+            module: vec!["demo".to_string(), "other".to_string()].into(),
             path_attr: Some("sub/../files.rs".to_string()),
             inline_parents: Vec::new(),
             in_test: false,

@@ -225,7 +225,7 @@ impl Graph {
                 .extend(file.index.macro_idents.iter().cloned());
             for (module, name, target) in &file.index.aliases {
                 self.type_aliases
-                    .insert(key(module, name), (module.clone(), target.clone()));
+                    .insert(key(module, name), (module.to_vec(), target.clone()));
             }
         }
         for (file_index, file) in self.files.iter().enumerate() {
@@ -275,8 +275,10 @@ impl Graph {
                     self.generic_deref.insert(self_key.clone());
                 }
                 if let (Some(self_key), Some(target)) = (&self_key, &impl_item.deref_target) {
-                    self.deref_targets
-                        .insert(self_key.clone(), (impl_item.module.clone(), target.clone()));
+                    self.deref_targets.insert(
+                        self_key.clone(),
+                        (impl_item.module.to_vec(), target.clone()),
+                    );
                 }
                 self.impl_keys
                     .insert((file_index, impl_index), (self_key, trait_key));

@@ -15,6 +15,32 @@ use std::path::PathBuf;
 /// A path as written in the source, one string per segment.
 pub type PathSegments = Vec<String>;
 
+/// A module path, crate name first, shared by every item of the module:
+/// cloning it is a reference count, so an index holds each module's path
+/// once however many items it has.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct ModulePath(std::sync::Arc<PathSegments>);
+
+impl std::ops::Deref for ModulePath {
+    type Target = PathSegments;
+
+    fn deref(&self) -> &PathSegments {
+        &self.0
+    }
+}
+
+impl From<PathSegments> for ModulePath {
+    fn from(segments: PathSegments) -> ModulePath {
+        ModulePath(std::sync::Arc::new(segments))
+    }
+}
+
+impl std::borrow::Borrow<[String]> for ModulePath {
+    fn borrow(&self) -> &[String] {
+        &self.0
+    }
+}
+
 /// Lines `start..=end`, 1-based.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct LineSpan {
@@ -240,7 +266,7 @@ pub struct FnItem {
     /// Its name.
     pub name: String,
     /// The module it is in, crate name first.
-    pub module: PathSegments,
+    pub module: ModulePath,
     /// Who owns it.
     pub owner: Owner,
     /// The lines from its first attribute-free line to its closing brace.
@@ -278,7 +304,7 @@ pub struct TraitItem {
     /// Its name.
     pub name: String,
     /// The module it is in.
-    pub module: PathSegments,
+    pub module: ModulePath,
     /// Where its name is written.
     pub name_at: Position,
     /// Test code.
@@ -302,7 +328,7 @@ pub struct TraitItem {
 #[derive(Debug, Clone)]
 pub struct ImplItem {
     /// The module it is in.
-    pub module: PathSegments,
+    pub module: ModulePath,
     /// The type it is for.
     pub self_ty: TypeRef,
     /// The trait it implements, as written.
@@ -346,7 +372,7 @@ pub struct TypeItem {
     /// Its name.
     pub name: String,
     /// The module it is in.
-    pub module: PathSegments,
+    pub module: ModulePath,
     /// Where its name is written.
     pub name_at: Position,
     /// Test code.
@@ -367,7 +393,7 @@ pub struct MockMacro {
     /// The mock's base name (the type is `Mock` + name).
     pub name: String,
     /// The module it is in.
-    pub module: PathSegments,
+    pub module: ModulePath,
     /// Where the name is written.
     pub at: Position,
     /// Test code.
@@ -383,7 +409,7 @@ pub struct MockMacro {
 #[derive(Debug, Clone)]
 pub struct UseItem {
     /// The module the `use` is in.
-    pub module: PathSegments,
+    pub module: ModulePath,
     /// The name it binds, `*` for a glob.
     pub alias: String,
     /// The path it names.
@@ -402,7 +428,7 @@ pub struct ModDecl {
     /// The module's name.
     pub name: String,
     /// The module path of the new module.
-    pub module: PathSegments,
+    pub module: ModulePath,
     /// The value of a `#[path = "…"]` attribute.
     pub path_attr: Option<String>,
     /// Inline modules between the file's module and this declaration.
@@ -419,7 +445,7 @@ pub struct ModDecl {
 #[derive(Debug, Clone)]
 pub struct Defined {
     /// The module it is in.
-    pub module: PathSegments,
+    pub module: ModulePath,
     /// Its name.
     pub name: String,
 }
@@ -430,7 +456,7 @@ pub struct FileIndex {
     /// The file.
     pub path: PathBuf,
     /// The file's module path, crate name first.
-    pub module: PathSegments,
+    pub module: ModulePath,
     /// Sorted lines holding code.
     pub code_lines: Vec<u32>,
     /// Number of lines.
@@ -448,9 +474,9 @@ pub struct FileIndex {
     /// Modules carrying `#[automock]`, as module paths.
     pub automock_mods: Vec<PathSegments>,
     /// `static` and `const` items with their types: (module, name, type).
-    pub statics: Vec<(PathSegments, String, TypeRef)>,
+    pub statics: Vec<(ModulePath, String, TypeRef)>,
     /// `type Name = Target;` aliases: (module, name, target).
-    pub aliases: Vec<(PathSegments, String, TypeRef)>,
+    pub aliases: Vec<(ModulePath, String, TypeRef)>,
     /// `use` bindings.
     pub uses: Vec<UseItem>,
     /// `mod name;` declarations.

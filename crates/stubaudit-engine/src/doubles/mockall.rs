@@ -48,7 +48,7 @@ pub(super) fn add(graph: &Graph, registry: &mut Registry) {
 fn automocked_traits(graph: &Graph, file_index: usize, index: &FileIndex, registry: &mut Registry) {
     for trait_item in index.traits.iter().filter(|t| t.automock && !t.in_test) {
         let name = format!("Mock{}", trait_item.name);
-        let mut trait_path = trait_item.module.clone();
+        let mut trait_path = trait_item.module.to_vec();
         trait_path.push(trait_item.name.clone());
         registry.add(Double {
             key: key(&trait_item.module, &name),

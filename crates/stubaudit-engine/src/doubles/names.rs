@@ -77,7 +77,7 @@ impl Lookup {
                     doubled
                         .entry(real)
                         .or_insert_with(Vec::new)
-                        .push((use_item.module.clone(), mock));
+                        .push((use_item.module.to_vec(), mock));
                 }
             }
         }

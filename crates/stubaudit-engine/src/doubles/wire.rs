@@ -314,9 +314,9 @@ impl WireNames {
                 }
                 if use_item.alias == "*" {
                     let target = graph.resolver.resolve(&use_item.module, &use_item.target);
-                    if graph.resolver.is_first_party(&target) && target != use_item.module {
+                    if graph.resolver.is_first_party(&target) && target != *use_item.module {
                         first_party_globs
-                            .entry(use_item.module.clone())
+                            .entry(use_item.module.to_vec())
                             .or_default()
                             .push(target);
                     }
@@ -350,7 +350,7 @@ impl WireNames {
             .iter()
             .flat_map(|file| file.index.uses.iter())
             .filter(|use_item| use_item.alias == "*")
-            .map(|use_item| &use_item.module)
+            .map(|use_item| &*use_item.module)
             .collect();
         for module in modules {
             if globs.contains_key(module) {

@@ -11,8 +11,8 @@ use super::types::{
     type_text, value_type_ref, GenericScope,
 };
 use super::{
-    Body, Defined, FileIndex, FnItem, ImplItem, LineSpan, ModDecl, Owner, PathSegments, TraitItem,
-    TypeItem, TypeRef, UseItem,
+    Body, Defined, FileIndex, FnItem, ImplItem, LineSpan, ModDecl, ModulePath, Owner, PathSegments,
+    TraitItem, TypeItem, TypeRef, UseItem,
 };
 mod attrs;
 mod macros;
@@ -45,20 +45,15 @@ pub fn extract(
     let mut extractor = Extractor {
         index: FileIndex {
             path: context.path.to_path_buf(),
-            module: context.module.clone(),
+            module: ModulePath::from(context.module.clone()),
             code_lines,
             line_count,
             ..FileIndex::default()
         },
     };
     let in_test = context.in_test || has_cfg_test(&file.attrs);
-    extractor.items(
-        &file.items,
-        &context.module,
-        in_test,
-        &[],
-        &GenericScope::default(),
-    );
+    let module = extractor.index.module.clone();
+    extractor.items(&file.items, &module, in_test, &[], &GenericScope::default());
     extractor.index
 }
 
@@ -70,7 +65,7 @@ impl Extractor {
     fn items(
         &mut self,
         items: &[syn::Item],
-        module: &PathSegments,
+        module: &ModulePath,
         in_test: bool,
         inline_parents: &[String],
         scope: &GenericScope,
@@ -80,7 +75,7 @@ impl Extractor {
         }
     }
 
-    fn define(&mut self, module: &PathSegments, name: String) {
+    fn define(&mut self, module: &ModulePath, name: String) {
         self.index.defined.push(Defined {
             module: module.clone(),
             name,
@@ -90,7 +85,7 @@ impl Extractor {
     fn item(
         &mut self,
         item: &syn::Item,
-        module: &PathSegments,
+        module: &ModulePath,
         in_test: bool,
         inline_parents: &[String],
         scope: &GenericScope,
@@ -101,7 +96,7 @@ impl Extractor {
                 let child_test = in_test
                     || has_cfg_test(&item_mod.attrs)
                     || TEST_MODULES.contains(&name.as_str());
-                let mut child = module.clone();
+                let mut child = module.to_vec();
                 child.push(name.clone());
                 if !matches!(item_mod.vis, syn::Visibility::Public(_)) {
                     self.index.private_modules.push(child.clone());
@@ -116,11 +111,12 @@ impl Extractor {
                     Some((_, items)) => {
                         let mut parents = inline_parents.to_vec();
                         parents.push(name);
+                        let child = ModulePath::from(child);
                         self.items(items, &child, child_test, &parents, scope);
                     }
                     None => self.index.mod_decls.push(ModDecl {
                         name,
-                        module: child,
+                        module: ModulePath::from(child),
                         path_attr: path_attribute(&item_mod.attrs),
                         inline_parents: inline_parents.to_vec(),
                         in_test: child_test,
@@ -242,7 +238,7 @@ impl Extractor {
         &mut self,
         ident: &syn::Ident,
         attrs: &[syn::Attribute],
-        module: &PathSegments,
+        module: &ModulePath,
         in_test: bool,
         fields: Vec<(String, TypeRef)>,
     ) {
@@ -261,7 +257,7 @@ impl Extractor {
     fn item_trait(
         &mut self,
         item_trait: &syn::ItemTrait,
-        module: &PathSegments,
+        module: &ModulePath,
         in_test: bool,
         scope: &GenericScope,
     ) {
@@ -324,7 +320,7 @@ impl Extractor {
     fn item_impl(
         &mut self,
         item_impl: &syn::ItemImpl,
-        module: &PathSegments,
+        module: &ModulePath,
         in_test: bool,
         scope: &GenericScope,
     ) {
@@ -424,7 +420,7 @@ impl Extractor {
         sig: &syn::Signature,
         block: Option<&syn::Block>,
         attrs: &[syn::Attribute],
-        module: &PathSegments,
+        module: &ModulePath,
         in_test: bool,
         owner: Owner,
         scope: &GenericScope,
@@ -484,7 +480,7 @@ impl Extractor {
         &mut self,
         tree: &syn::UseTree,
         prefix: &mut PathSegments,
-        module: &PathSegments,
+        module: &ModulePath,
         flags: UseFlags,
     ) {
         match tree {
@@ -523,7 +519,7 @@ impl Extractor {
 
     fn push_use(
         &mut self,
-        module: &PathSegments,
+        module: &ModulePath,
         alias: String,
         target: PathSegments,
         flags: UseFlags,

@@ -52,12 +52,12 @@ fn files(modules: &[Module]) -> Vec<SourceFile> {
         .map(|m| {
             let module = segments(m.path);
             let mut index = FileIndex {
-                module: module.clone(),
+                module: module.clone().into(),
                 ..FileIndex::default()
             };
             for def in &m.defs {
                 index.defined.push(Defined {
-                    module: module.clone(),
+                    module: module.clone().into(),
                     name: def.clone(),
                 });
             }
@@ -65,14 +65,14 @@ fn files(modules: &[Module]) -> Vec<SourceFile> {
                 let other_path = segments(other.path);
                 if other_path.len() == module.len() + 1 && other_path.starts_with(&module) {
                     index.defined.push(Defined {
-                        module: module.clone(),
+                        module: module.clone().into(),
                         name: other_path[module.len()].clone(),
                     });
                 }
             }
             for (alias, target, public, in_test) in &m.uses {
                 index.uses.push(UseItem {
-                    module: module.clone(),
+                    module: module.clone().into(),
                     alias: alias.clone(),
                     target: segments(target),
                     double: false,

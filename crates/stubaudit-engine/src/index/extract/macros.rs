@@ -7,7 +7,7 @@
 
 use super::super::body::position;
 use super::super::types::{segments, value_type_ref};
-use super::super::{MockMacro, ModDecl, PathSegments};
+use super::super::{MockMacro, ModDecl, ModulePath};
 use super::attrs::has_cfg_test;
 use super::{Extractor, GenericScope};
 use proc_macro2::{TokenStream, TokenTree};
@@ -16,7 +16,7 @@ impl Extractor {
     pub(super) fn item_macro(
         &mut self,
         item_macro: &syn::ItemMacro,
-        module: &PathSegments,
+        module: &ModulePath,
         in_test: bool,
         inline_parents: &[String],
         scope: &GenericScope,
@@ -103,7 +103,7 @@ impl syn::parse::Parse for MacroItems {
 }
 
 /// Reads `mock! { pub Name { … } impl Trait for Name { … } … }`.
-fn mock_macro(tokens: &TokenStream, module: &PathSegments, in_test: bool) -> Option<MockMacro> {
+fn mock_macro(tokens: &TokenStream, module: &ModulePath, in_test: bool) -> Option<MockMacro> {
     let trees: Vec<TokenTree> = tokens.clone().into_iter().collect();
     let mut index = 0;
     let mut name = None;
