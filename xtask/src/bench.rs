@@ -151,7 +151,10 @@ fn measure_workspace(exe: &Path, manifest: &Path, runs: usize) -> Result<Row> {
     let stages = audit_2
         .stages
         .iter()
-        .map(|(stage, seconds)| format!("{stage} {seconds:.3} s"))
+        .map(|(stage, value)| match stage.strip_suffix("-rss-mb") {
+            Some(stage) => format!("(resident after {stage}: {value} MB)"),
+            None => format!("{stage} {value:.3} s"),
+        })
         .collect::<Vec<_>>()
         .join(", ");
     Ok(Row {
@@ -271,6 +274,8 @@ pub fn bench_one(args: &[String]) -> Result<()> {
             let mut stamp = Instant::now();
             let report = stubaudit_engine::audit_with_stages(&workspace, &options, &mut |stage| {
                 let _ = write!(stages, " {stage}={}", stamp.elapsed().as_secs_f64());
+                // Resident memory as each stage ends, to tell where the peak is.
+                let _ = write!(stages, " {stage}-rss-mb={}", status_kib("VmRSS:") / 1024);
                 stamp = Instant::now();
             })?;
             std::hint::black_box(report.stubs.len());
@@ -296,12 +301,17 @@ impl<'ast> syn::visit::Visit<'ast> for CountIdents {
 
 /// Peak resident memory of this process, from `/proc/self/status`.
 fn peak_kib() -> u64 {
+    status_kib("VmHWM:")
+}
+
+/// A `/proc/self/status` figure in KiB (`VmHWM:`, `VmRSS:`); 0 if unknown.
+fn status_kib(field: &str) -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|status| {
             status
                 .lines()
-                .find(|line| line.starts_with("VmHWM:"))
+                .find(|line| line.starts_with(field))
                 .and_then(|line| line.split_whitespace().nth(1))
                 .and_then(|value| value.parse().ok())
         })
