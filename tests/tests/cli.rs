@@ -249,3 +249,17 @@ fn explain_prints_every_code() {
         );
     }
 }
+
+/// A relative `--manifest-path` is read from the directory the audit runs
+/// in, not from wherever the process happens to be.
+#[test]
+fn a_relative_manifest_path_is_relative_to_the_audit_directory() {
+    // The test process runs in `tests/`, where `Cargo.toml` is another
+    // workspace's manifest.
+    let run = stubaudit_in(
+        &fixtures_dir(),
+        &["--manifest-path", "Cargo.toml", "-p", "jira-link", "-q"],
+    );
+    assert_eq!(run.code, ExitCode::Findings, "{}", run.stderr);
+    assert!(run.stdout.contains("phantom-stub"), "{}", run.stdout);
+}

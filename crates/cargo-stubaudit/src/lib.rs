@@ -174,7 +174,9 @@ fn load_selected(args: &Args, dir: &Path) -> Result<Workspace> {
         exclude: args.workspace.exclude.clone(),
     };
     let manifest = match &args.manifest.manifest_path {
-        Some(manifest) => manifest.clone(),
+        // Relative to the directory the audit runs in, which `run_in` is
+        // given (the process's own may differ when embedded or tested).
+        Some(manifest) => dir.join(manifest),
         None => cli::nearest_manifest(dir).ok_or_else(|| {
             anyhow!(
                 "could not find `Cargo.toml` in `{}` or any parent directory",
