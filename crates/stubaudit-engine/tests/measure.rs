@@ -3,71 +3,13 @@
 //! lists one line per stub site (code, height, target, hidden fns) or
 //! diagnostic-free facts. Cases are the shapes real workspaces showed.
 
-use std::path::PathBuf;
-use stubaudit_engine::load::{Package, Target, TargetRole, Workspace};
-use stubaudit_engine::{audit, AuditOptions};
+mod common;
 
-/// Audits `source` as the `src/lib.rs` of crate `demo` and renders each stub
-/// as `code height target.method <- test: hidden fns`.
+use common::{audit_report, stub_lines};
+
+/// Audits `source` as the `src/lib.rs` of crate `demo`, one line per stub.
 fn audit_lines(source: &str) -> Vec<String> {
-    audit_report(source, false)
-        .stubs
-        .iter()
-        .map(|stub| {
-            let height = stub.height.map_or("-".to_string(), |h| h.to_string());
-            let method = stub.target.method.as_deref().unwrap_or("*");
-            let target = stub.target.path.rsplit("::").next().unwrap_or("");
-            let hidden: Vec<&str> = stub
-                .hidden
-                .ranges
-                .iter()
-                .map(|range| range.fn_name.as_str())
-                .collect();
-            format!(
-                "{} h{height} {target}.{method}: {}",
-                stub.code,
-                hidden.join(", ")
-            )
-        })
-        .collect()
-}
-
-/// Audits `source` as the `src/lib.rs` of crate `demo`, a package that can
-/// be published when `publishable`.
-fn audit_report(source: &str, publishable: bool) -> stubaudit_engine::Report {
-    let dir = match tempfile::tempdir() {
-        Ok(dir) => dir,
-        Err(error) => panic!("tempdir: {error}"),
-    };
-    let root = dir.path().to_path_buf();
-    let lib = root.join("src/lib.rs");
-    if let Err(error) =
-        std::fs::create_dir_all(root.join("src")).and_then(|()| std::fs::write(&lib, source))
-    {
-        panic!("write: {error}");
-    }
-    let workspace = Workspace {
-        root: root.clone(),
-        packages: vec![Package {
-            name: "demo".to_string(),
-            dir: root.clone(),
-            targets: vec![Target {
-                crate_name: "demo".to_string(),
-                role: TargetRole::Lib,
-                root: PathBuf::from(&lib),
-            }],
-            selected: true,
-            config: serde_json::Value::Null,
-            test_support: false,
-            workspace_deps: Vec::new(),
-            publishable,
-        }],
-        config: serde_json::Value::Null,
-    };
-    match audit(&workspace, &AuditOptions::default()) {
-        Ok(report) => report,
-        Err(error) => panic!("audit: {error}"),
-    }
+    stub_lines(&audit_report(source, false))
 }
 
 fn check(source: &str, expected: &[&str]) {

@@ -4,71 +4,13 @@
 //! globs. Each case is `check(source, expected)`, one line per stub site:
 //! `code hHEIGHT Target.method: hidden fns`.
 
-use std::path::PathBuf;
-use stubaudit_engine::load::{Package, Target, TargetRole, Workspace};
-use stubaudit_engine::{audit, AuditOptions};
+mod common;
 
-/// `source` as the `src/lib.rs` of crate `demo` in a temporary workspace.
-fn workspace(source: &str) -> (tempfile::TempDir, Workspace) {
-    let dir = match tempfile::tempdir() {
-        Ok(dir) => dir,
-        Err(error) => panic!("tempdir: {error}"),
-    };
-    let root = dir.path().to_path_buf();
-    let lib = root.join("src/lib.rs");
-    if let Err(error) =
-        std::fs::create_dir_all(root.join("src")).and_then(|()| std::fs::write(&lib, source))
-    {
-        panic!("write: {error}");
-    }
-    let workspace = Workspace {
-        root: root.clone(),
-        packages: vec![Package {
-            name: "demo".to_string(),
-            dir: root.clone(),
-            targets: vec![Target {
-                crate_name: "demo".to_string(),
-                role: TargetRole::Lib,
-                root: PathBuf::from(&lib),
-            }],
-            selected: true,
-            config: serde_json::Value::Null,
-            test_support: false,
-            workspace_deps: Vec::new(),
-            publishable: false,
-        }],
-        config: serde_json::Value::Null,
-    };
-    (dir, workspace)
-}
+use common::{audit_report, stub_lines, workspace};
 
-/// Audits `source` as the `src/lib.rs` of crate `demo`.
+/// Audits `source` as the `src/lib.rs` of crate `demo`, one line per stub.
 fn audit_lines(source: &str) -> Vec<String> {
-    let (_dir, workspace) = workspace(source);
-    let report = match audit(&workspace, &AuditOptions::default()) {
-        Ok(report) => report,
-        Err(error) => panic!("audit: {error}"),
-    };
-    report
-        .stubs
-        .iter()
-        .map(|stub| {
-            let height = stub.height.map_or("-".to_string(), |h| h.to_string());
-            let method = stub.target.method.as_deref().unwrap_or("*");
-            let target = stub.target.path.rsplit("::").next().unwrap_or("");
-            let hidden: Vec<&str> = stub
-                .hidden
-                .ranges
-                .iter()
-                .map(|range| range.fn_name.as_str())
-                .collect();
-            format!(
-                "{} h{height} {target}.{method}: {}",
-                stub.code,
-                hidden.join(", ")
-            )
-        })
-        .collect()
+    stub_lines(&audit_report(source, false))
 }
 
 fn check(source: &str, expected: &[&str]) {
@@ -395,7 +337,7 @@ impl Users for Pools {
 /// Per fn of `source`, by name, the graph's count of calls that landed
 /// nowhere it can tell.
 fn unresolved(source: &str) -> Vec<(String, u32)> {
-    let (_dir, workspace) = workspace(source);
+    let (_dir, workspace) = workspace(source, false);
     let tree = stubaudit_engine::files::collect(&workspace, Some(1));
     let crate_names = std::collections::HashSet::from(["demo".to_string()]);
     let graph = stubaudit_engine::graph::Graph::build(
