@@ -20,6 +20,10 @@ pub struct Config {
     /// Extra I/O crates or path prefixes, with their kind (`http`, `db`,
     /// `fs`, `net`, `process`, `clock`).
     pub io_crates: BTreeMap<String, String>,
+    /// Crates that `Cargo.lock` would make I/O but are not (a data crate
+    /// that merely depends on an HTTP client): kept out of the derived
+    /// catalog.
+    pub not_io_crates: Vec<String>,
     /// Level per finding code.
     pub levels: BTreeMap<String, Level>,
     /// Stubs higher than this fail the run.
@@ -93,6 +97,8 @@ impl Config {
         for (prefix, kind) in &other.io_crates {
             self.io_crates.insert(prefix.clone(), kind.clone());
         }
+        self.not_io_crates
+            .extend(other.not_io_crates.iter().cloned());
     }
 
     /// This (workspace) configuration with a package's table on top:
@@ -108,6 +114,7 @@ impl Config {
         Config {
             boundaries: self.boundaries.clone(),
             io_crates: self.io_crates.clone(),
+            not_io_crates: self.not_io_crates.clone(),
             levels,
             max_height: package.max_height.or(self.max_height),
             max_uncovered_hidden: package.max_uncovered_hidden.or(self.max_uncovered_hidden),
@@ -131,6 +138,9 @@ impl Config {
             if let Some(kind) = sink_kind(kind) {
                 catalog.add_sink(prefix, kind);
             }
+        }
+        for crate_name in &self.not_io_crates {
+            catalog.exclude_derived(crate_name);
         }
         for boundary in &self.boundaries {
             catalog.add_boundary(boundary);
@@ -207,6 +217,29 @@ fn sink_kind(name: &str) -> Option<SinkKind> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn not_io_crates_keep_a_derived_crate_out_of_the_catalog() {
+        let derived = |name: &str| stubaudit_engine::sinks::DerivedCrate {
+            crate_name: name.to_string(),
+            kind: stubaudit_engine::sinks::SinkKind::Http,
+            chain: vec![name.to_string(), "reqwest".to_string()],
+            users: vec!["app".to_string()],
+        };
+        let config = match Config::from_json(&serde_json::json!({"not-io-crates": ["jsonschema"]}))
+        {
+            Ok(config) => config,
+            Err(error) => panic!("config: {error:#}"),
+        };
+        let mut catalog = config.catalog();
+        catalog.add_derived(vec![derived("jsonschema"), derived("acme_api")]);
+        let kept: Vec<&str> = catalog
+            .derived()
+            .iter()
+            .map(|derived| derived.crate_name.as_str())
+            .collect();
+        assert_eq!(kept, ["acme_api"]);
+    }
 
     #[test]
     fn unknown_key_is_an_error_naming_it() {

@@ -83,9 +83,6 @@ pub struct Implementation {
     pub type_name: String,
 }
 
-/// One trait method's implementations: production only, and all.
-type ImplementationsOf = (Vec<Implementation>, Vec<Implementation>);
-
 /// The resolved workspace.
 pub struct Graph {
     /// Every indexed file.
@@ -150,7 +147,7 @@ pub struct Graph {
     /// Method name → what declares it: an inherent method, or a trait.
     by_name: HashMap<String, Vec<Edge>>,
     /// Trait key → method → its implementations (production only, all).
-    implementation_table: HashMap<String, HashMap<String, ImplementationsOf>>,
+    implementation_table: HashMap<String, HashMap<String, Vec<Implementation>>>,
 }
 
 impl Graph {
@@ -417,27 +414,17 @@ impl Graph {
     /// Asked once per call edge through a trait, so answered from a table
     /// built with the graph: a plugin trait with a thousand impls would
     /// otherwise be scanned at every call.
-    pub fn implementations(
-        &self,
-        trait_key: &str,
-        method: &str,
-        production_only: bool,
-    ) -> &[Implementation] {
-        match self
-            .implementation_table
+    pub fn implementations(&self, trait_key: &str, method: &str) -> &[Implementation] {
+        self.implementation_table
             .get(trait_key)
             .and_then(|methods| methods.get(method))
-        {
-            Some((production, all)) if production_only => production,
-            Some((_, all)) => all,
-            None => &[],
-        }
+            .map_or(&[], Vec::as_slice)
     }
 
     /// Fills [`Graph::implementation_table`] for every trait method an impl
     /// or the trait declares.
     fn tabulate_implementations(&mut self) {
-        let mut table: HashMap<String, HashMap<String, ImplementationsOf>> = HashMap::default();
+        let mut table: HashMap<String, HashMap<String, Vec<Implementation>>> = HashMap::default();
         for (trait_key, impls) in &self.trait_impls {
             let mut methods: Vec<&str> = self
                 .trait_methods
@@ -460,29 +447,21 @@ impl Graph {
             for method in methods {
                 by_method.insert(
                     method.to_string(),
-                    (
-                        self.implementations_uncached(trait_key, method, true),
-                        self.implementations_uncached(trait_key, method, false),
-                    ),
+                    self.production_implementations(trait_key, method),
                 );
             }
         }
         self.implementation_table = table;
     }
 
-    fn implementations_uncached(
-        &self,
-        trait_key: &str,
-        method: &str,
-        production_only: bool,
-    ) -> Vec<Implementation> {
+    fn production_implementations(&self, trait_key: &str, method: &str) -> Vec<Implementation> {
         let mut found = Vec::new();
         for (file_index, impl_index, self_key) in
             self.trait_impls.get(trait_key).into_iter().flatten()
         {
             let file = &self.files[*file_index];
             let impl_item = &file.index.impls[*impl_index];
-            if production_only && (impl_item.in_test || file.in_test) {
+            if impl_item.in_test || file.in_test {
                 continue;
             }
             if impl_item.blanket {

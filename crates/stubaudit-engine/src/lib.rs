@@ -133,10 +133,7 @@ pub fn audit_with_stages(
     let (derived, lock_diagnostic) = sinks::lockfile::read(&lock);
     diagnostics.extend(lock_diagnostic);
     let mut catalog = options.catalog.clone();
-    let derived: Vec<_> = derived
-        .into_iter()
-        .filter(|derived| catalog.keeps_derived(&derived.crate_name))
-        .collect();
+    catalog.add_derived(derived);
     // Why each derived crate the selected packages use counts, for `-v`
     // and the JSON diagnostics.
     let selected_names: HashSet<&str> = workspace
@@ -146,8 +143,9 @@ pub fn audit_with_stages(
         .map(|package| package.name.as_str())
         .collect();
     diagnostics.extend(
-        derived
-            .iter()
+        catalog
+            .derived()
+            .into_iter()
             .filter(|derived| {
                 derived
                     .users
@@ -156,7 +154,6 @@ pub fn audit_with_stages(
             })
             .map(|derived| Diagnostic::note(&lock, None, sinks::lockfile::explain(derived))),
     );
-    catalog.add_derived(derived);
     let mut graph = graph::Graph::build(tree.files, crate_names, catalog);
     graph.reach = reachable_packages(workspace);
     stage_done("graph");

@@ -158,11 +158,6 @@ impl Catalog {
         self.derived.remove(&crate_name.replace('-', "_"));
     }
 
-    /// Whether a derived `crate_name` is kept (not excluded).
-    pub fn keeps_derived(&self, crate_name: &str) -> bool {
-        !self.not_io.iter().any(|excluded| excluded == crate_name)
-    }
-
     /// Adds the crates derived from `Cargo.lock` (see [`lockfile`]), but
     /// those excluded by [`Catalog::exclude_derived`].
     pub fn add_derived(&mut self, derived: Vec<DerivedCrate>) {

@@ -596,54 +596,17 @@ fn the_same_traits_in_an_unpublished_package_are_phantoms() {
     );
 }
 
-// Issue 9, shape 5: a fake of a plugin trait is a test input.
-#[test]
-fn a_fake_of_a_trait_with_very_many_implementations_is_a_test_input() {
-    let source = r#"
-pub trait Command { fn run(&self, input: &str) -> String; }
-pub struct Cmd0;
-impl Command for Cmd0 { fn run(&self, input: &str) -> String { format!("0{input}") } }
-pub struct Cmd1;
-impl Command for Cmd1 { fn run(&self, input: &str) -> String { format!("1{input}") } }
-pub struct Cmd2;
-impl Command for Cmd2 { fn run(&self, input: &str) -> String { format!("2{input}") } }
-pub struct Cmd3;
-impl Command for Cmd3 { fn run(&self, input: &str) -> String { format!("3{input}") } }
-pub struct Cmd4;
-impl Command for Cmd4 { fn run(&self, input: &str) -> String { format!("4{input}") } }
-pub struct Cmd5;
-impl Command for Cmd5 { fn run(&self, input: &str) -> String { format!("5{input}") } }
-pub struct Cmd6;
-impl Command for Cmd6 { fn run(&self, input: &str) -> String { format!("6{input}") } }
-pub struct Cmd7;
-impl Command for Cmd7 { fn run(&self, input: &str) -> String { format!("7{input}") } }
-pub struct Cmd8;
-impl Command for Cmd8 { fn run(&self, input: &str) -> String { format!("8{input}") } }
-pub struct Cmd9;
-impl Command for Cmd9 { fn run(&self, input: &str) -> String { format!("9{input}") } }
-pub struct Cmd10;
-impl Command for Cmd10 { fn run(&self, input: &str) -> String { format!("10{input}") } }
-pub struct Cmd11;
-impl Command for Cmd11 { fn run(&self, input: &str) -> String { format!("11{input}") } }
-pub struct Cmd12;
-impl Command for Cmd12 { fn run(&self, input: &str) -> String { format!("12{input}") } }
-pub struct Cmd13;
-impl Command for Cmd13 { fn run(&self, input: &str) -> String { format!("13{input}") } }
-pub struct Cmd14;
-impl Command for Cmd14 { fn run(&self, input: &str) -> String { format!("14{input}") } }
-pub struct Cmd15;
-impl Command for Cmd15 { fn run(&self, input: &str) -> String { format!("15{input}") } }
-pub struct Cmd16;
-impl Command for Cmd16 { fn run(&self, input: &str) -> String { format!("16{input}") } }
-pub struct Cmd17;
-impl Command for Cmd17 { fn run(&self, input: &str) -> String { format!("17{input}") } }
-pub struct Cmd18;
-impl Command for Cmd18 { fn run(&self, input: &str) -> String { format!("18{input}") } }
-pub struct Cmd19;
-impl Command for Cmd19 { fn run(&self, input: &str) -> String { format!("19{input}") } }
-pub struct Cmd20;
-impl Command for Cmd20 { fn run(&self, input: &str) -> String { format!("20{input}") } }
-pub fn eval(command: &dyn Command, input: &str) -> String { command.run(input.trim()) }
+/// A `Command` trait with `count` implementations, an `eval` calling it
+/// through `dyn`, and a test handing it a hand-written fake.
+fn plugin_source(count: usize) -> String {
+    let mut source = String::from("pub trait Command { fn run(&self, input: &str) -> String; }\n");
+    for n in 0..count {
+        source.push_str(&format!(
+            "pub struct Cmd{n};\nimpl Command for Cmd{n} {{ fn run(&self, input: &str) -> String {{ format!(\"{n}{{input}}\") }} }}\n"
+        ));
+    }
+    source.push_str(
+        r#"pub fn eval(command: &dyn Command, input: &str) -> String { command.run(input.trim()) }
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -652,13 +615,21 @@ mod tests {
     #[test]
     fn t() { assert_eq!(eval(&EchoCommand, "x"), "x"); }
 }
-"#;
+"#,
+    );
+    source
+}
+
+// Issue 9, shape 5: a fake of a plugin trait is a test input.
+#[test]
+fn a_fake_of_a_trait_with_very_many_implementations_is_a_test_input() {
+    let source = plugin_source(21);
     check_verdict(
-        source,
+        &source,
         false,
         &["boundary-stub plugin h- Command.* [run=pure/h-] | `Command` has 21 implementations: a plugin interface, so the double is a test input, not one hidden collaborator (their lines are not counted)"],
     );
-    let report = audit_report(source, false);
+    let report = audit_report(&source, false);
     let stub = &report.stubs[0];
     assert_eq!(stub.hidden.lines, 0);
     assert_eq!(
@@ -669,61 +640,7 @@ mod tests {
 
 #[test]
 fn twenty_implementations_are_still_measured_one_by_one() {
-    let source = r#"
-pub trait Command { fn run(&self, input: &str) -> String; }
-pub struct Cmd0;
-impl Command for Cmd0 { fn run(&self, input: &str) -> String { format!("0{input}") } }
-pub struct Cmd1;
-impl Command for Cmd1 { fn run(&self, input: &str) -> String { format!("1{input}") } }
-pub struct Cmd2;
-impl Command for Cmd2 { fn run(&self, input: &str) -> String { format!("2{input}") } }
-pub struct Cmd3;
-impl Command for Cmd3 { fn run(&self, input: &str) -> String { format!("3{input}") } }
-pub struct Cmd4;
-impl Command for Cmd4 { fn run(&self, input: &str) -> String { format!("4{input}") } }
-pub struct Cmd5;
-impl Command for Cmd5 { fn run(&self, input: &str) -> String { format!("5{input}") } }
-pub struct Cmd6;
-impl Command for Cmd6 { fn run(&self, input: &str) -> String { format!("6{input}") } }
-pub struct Cmd7;
-impl Command for Cmd7 { fn run(&self, input: &str) -> String { format!("7{input}") } }
-pub struct Cmd8;
-impl Command for Cmd8 { fn run(&self, input: &str) -> String { format!("8{input}") } }
-pub struct Cmd9;
-impl Command for Cmd9 { fn run(&self, input: &str) -> String { format!("9{input}") } }
-pub struct Cmd10;
-impl Command for Cmd10 { fn run(&self, input: &str) -> String { format!("10{input}") } }
-pub struct Cmd11;
-impl Command for Cmd11 { fn run(&self, input: &str) -> String { format!("11{input}") } }
-pub struct Cmd12;
-impl Command for Cmd12 { fn run(&self, input: &str) -> String { format!("12{input}") } }
-pub struct Cmd13;
-impl Command for Cmd13 { fn run(&self, input: &str) -> String { format!("13{input}") } }
-pub struct Cmd14;
-impl Command for Cmd14 { fn run(&self, input: &str) -> String { format!("14{input}") } }
-pub struct Cmd15;
-impl Command for Cmd15 { fn run(&self, input: &str) -> String { format!("15{input}") } }
-pub struct Cmd16;
-impl Command for Cmd16 { fn run(&self, input: &str) -> String { format!("16{input}") } }
-pub struct Cmd17;
-impl Command for Cmd17 { fn run(&self, input: &str) -> String { format!("17{input}") } }
-pub struct Cmd18;
-impl Command for Cmd18 { fn run(&self, input: &str) -> String { format!("18{input}") } }
-pub struct Cmd19;
-impl Command for Cmd19 { fn run(&self, input: &str) -> String { format!("19{input}") } }
-pub struct Cmd20;
-impl Command for Cmd20 { fn run(&self, input: &str) -> String { format!("20{input}") } }
-pub fn eval(command: &dyn Command, input: &str) -> String { command.run(input.trim()) }
-#[cfg(test)]
-mod tests {
-    use super::*;
-    struct EchoCommand;
-    impl Command for EchoCommand { fn run(&self, input: &str) -> String { input.to_string() } }
-    #[test]
-    fn t() { assert_eq!(eval(&EchoCommand, "x"), "x"); }
-}
-"#.replace("pub struct Cmd20;", "").replace("impl Command for Cmd20 { fn run(&self, input: &str) -> String { format!(\"20{input}\") } }", "");
-    let report = audit_report(&source, false);
+    let report = audit_report(&plugin_source(20), false);
     let stub = &report.stubs[0];
     assert_eq!(
         (

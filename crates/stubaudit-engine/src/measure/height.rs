@@ -128,7 +128,7 @@ impl<'g> Heights<'g> {
             Edge::TraitMethod { trait_key, method } | Edge::Boundary { trait_key, method } => {
                 let all: Vec<FnId> = self
                     .graph
-                    .implementations(trait_key, method, true)
+                    .implementations(trait_key, method)
                     .iter()
                     .map(|implementation| implementation.fn_id)
                     .filter(|&fn_id| is_production(self.graph, fn_id))

@@ -86,7 +86,7 @@ pub(super) fn implementations_of(
         // Every type form implements: named types, tuples, arrays, fn
         // pointers, and blanket impls for every `T: Bound`.
         StandsFor::Trait(key) | StandsFor::Boundary(key) | StandsFor::External(key) => graph
-            .implementations(key, method, true)
+            .implementations(key, method)
             .iter()
             .cloned()
             .chain(graph.generic_implementations(key, method))

@@ -128,6 +128,11 @@ impl Paths {
         path
     }
 
+    /// The last segment of `path`, `None` for the root.
+    pub fn last(&self, path: PathId) -> Option<Symbol> {
+        (path != PathId::ROOT).then(|| self.nodes[path.0 as usize].last)
+    }
+
     /// The first segment (the crate) of `path`, `None` for the root.
     pub fn first(&self, path: PathId) -> Option<Symbol> {
         match self.depth(path) {

@@ -200,7 +200,7 @@ impl Tables {
         if rest > 0
             && self.paths.depth(found) > 1
             && self.paths.first(found) == Some(name)
-            && self.paths.segments(found).last() == Some(&name)
+            && self.paths.last(found) == Some(name)
             && !self.is_first_party(found)
         {
             if let Some(krate) = self.paths.child(PathId::ROOT, name) {
